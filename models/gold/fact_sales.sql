@@ -1,0 +1,23 @@
+-- Grain: one invoice line as it reached silver (sales, cancellations, returns and fee lines alike).
+SELECT
+    row_number() OVER (ORDER BY s.batch_id, s.source_line)::BIGINT AS sales_key,
+    s.invoice_no,
+    (year(s.invoice_date) * 10000 + month(s.invoice_date) * 100 + day(s.invoice_date))::INTEGER AS date_key,
+    s.invoice_ts,
+    coalesce(s.customer_id, -1) AS customer_key,
+    s.stock_code AS product_key,
+    c.country_key,
+    s.quantity,
+    s.unit_price_gbp,
+    s.line_total_gbp,
+    s.is_cancellation,
+    s.is_return,
+    s.is_non_product,
+    s.is_guest,
+    NOT s.is_cancellation AND s.quantity > 0 AS is_sale,
+    s.batch_id,
+    s.source_file,
+    s.source_line
+FROM silver.transactions AS s
+JOIN gold.dim_country AS c USING (country)
+ORDER BY sales_key

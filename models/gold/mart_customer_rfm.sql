@@ -1,0 +1,57 @@
+-- Recency, frequency and monetary scores (1-5, 5 best) per known customer, as of the day after
+-- the last sale in the data (never the wall clock), and the classic RFM segment names.
+WITH as_of AS (
+    SELECT max(invoice_ts)::DATE + 1 AS as_of_date FROM gold.fact_sales
+),
+
+customers AS (
+    SELECT
+        customer_key AS customer_id,
+        max(invoice_ts) FILTER (WHERE is_sale)::DATE AS last_purchase_date,
+        count(DISTINCT invoice_no) FILTER (WHERE is_sale) AS frequency,
+        sum(line_total_gbp) AS monetary_gbp
+    FROM gold.fact_sales
+    WHERE NOT is_guest
+    GROUP BY customer_key
+    HAVING count(*) FILTER (WHERE is_sale) > 0
+),
+
+measured AS (
+    SELECT c.*, (a.as_of_date - c.last_purchase_date)::INTEGER AS recency_days, a.as_of_date
+    FROM customers AS c CROSS JOIN as_of AS a
+),
+
+scored AS (
+    SELECT
+        *,
+        ntile(5) OVER (ORDER BY recency_days DESC, customer_id) AS r_score,
+        ntile(5) OVER (ORDER BY frequency, customer_id) AS f_score,
+        ntile(5) OVER (ORDER BY monetary_gbp, customer_id) AS m_score
+    FROM measured
+)
+
+SELECT
+    customer_id,
+    as_of_date,
+    last_purchase_date,
+    recency_days,
+    frequency::INTEGER AS frequency,
+    monetary_gbp::DECIMAL(18, 2) AS monetary_gbp,
+    r_score::INTEGER AS r_score,
+    f_score::INTEGER AS f_score,
+    m_score::INTEGER AS m_score,
+    (r_score * 100 + f_score * 10 + m_score)::INTEGER AS rfm_code,
+    CASE
+        WHEN r_score >= 5 AND f_score >= 4 THEN 'Champions'
+        WHEN r_score >= 3 AND f_score >= 4 THEN 'Loyal Customers'
+        WHEN r_score >= 4 AND f_score BETWEEN 2 AND 3 THEN 'Potential Loyalists'
+        WHEN r_score = 5 AND f_score = 1 THEN 'New Customers'
+        WHEN r_score = 4 AND f_score = 1 THEN 'Promising'
+        WHEN r_score = 3 AND f_score = 3 THEN 'Need Attention'
+        WHEN r_score = 3 AND f_score <= 2 THEN 'About to Sleep'
+        WHEN r_score <= 2 AND f_score = 5 THEN 'Cannot Lose Them'
+        WHEN r_score <= 2 AND f_score BETWEEN 3 AND 4 THEN 'At Risk'
+        ELSE 'Hibernating'
+    END AS segment
+FROM scored
+ORDER BY customer_id

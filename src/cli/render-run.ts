@@ -1,0 +1,58 @@
+/** Human rendering of a pipeline result: per-file outcome, per-batch accounting, totals. */
+import { describeError } from '../shared/index.js';
+import type { PipelineResult } from '../pipeline/index.js';
+import { formatNumber, table } from './output.js';
+
+export function runAsJson(result: PipelineResult): unknown {
+  return {
+    run_id: result.runId,
+    status: result.status,
+    duration_ms: result.durationMs,
+    files: result.files.map((f) =>
+      f.status === 'loaded'
+        ? { file: f.file, status: f.status, batch_id: f.batch.batchId, rows_in: f.batch.rowsIn, unparseable_lines: f.batch.rowsUnparseable, date_order: f.batch.dateOrder, date_order_source: f.batch.dateOrderSource, schema_drift: f.batch.file.mapping.extras.map((e) => e.name), encoding: f.batch.file.scan.encoding }
+        : f.status === 'skipped'
+          ? { file: f.file, status: f.status, batch_id: f.batchId, reason: f.reason }
+          : { file: f.file, status: f.status, error: { code: f.error.code, message: f.error.message, line: f.error.location?.line ?? null, column: f.error.location?.column ?? null } },
+    ),
+    batches: result.batches,
+    totals: result.totals,
+    warehouse_totals: result.warehouseTotals,
+    quality: result.quality,
+    gold: result.gold?.models ?? null,
+    error: result.error ? { code: result.error.code, message: describeError(result.error) } : null,
+  };
+}
+
+export function runAsText(result: PipelineResult): string {
+  const lines: string[] = [];
+  const failed = result.files.filter((f) => f.status === 'failed');
+  const skipped = result.files.filter((f) => f.status === 'skipped');
+  const loaded = result.files.filter((f) => f.status === 'loaded');
+  if (result.files.length) lines.push(`files: ${loaded.length} loaded, ${skipped.length} already loaded (no-op), ${failed.length} failed`);
+  for (const f of failed) if (f.status === 'failed') lines.push(`  error: ${describeError(f.error)}`);
+  for (const f of loaded) {
+    if (f.status !== 'loaded') continue;
+    const drift = f.batch.file.mapping.extras.map((e) => e.name);
+    if (drift.length) lines.push(`  schema drift in ${f.file}: extra column(s) ${drift.join(', ')} kept in bronze._extra`);
+    if (f.batch.dateOrderSource === 'assumed') lines.push(`  ${f.file}: day/month order is ambiguous; assumed ${f.batch.dateOrder} (override with --date-order)`);
+  }
+  if (result.batches.length) {
+    const shown = result.batches.length > 15 ? [...result.batches.slice(0, 10), null, ...result.batches.slice(-3)] : result.batches;
+    lines.push(
+      table(
+        ['batch', 'file', 'rows in', 'to silver', 'quarantined', 'duplicates', 'score'],
+        shown.map((b) => (b ? [b.batch_id, b.file_path.split('/').pop(), formatNumber(b.rows_in), formatNumber(b.rows_to_silver), formatNumber(b.rows_quarantined), formatNumber(b.duplicates_removed), b.quality_score] : ['...', `${result.batches.length - 13} more`, '', '', '', '', ''])),
+      ),
+    );
+    const t = result.totals;
+    lines.push(`this run: ${formatNumber(t.rows_in)} rows in = ${formatNumber(t.rows_to_silver)} to silver + ${formatNumber(t.rows_quarantined)} quarantined + ${formatNumber(t.duplicates_removed)} duplicates removed`);
+  } else if (!result.error) {
+    lines.push('nothing new to process');
+  }
+  const w = result.warehouseTotals;
+  lines.push(`warehouse: ${w.batches} batches, ${formatNumber(w.rows_in)} rows in, ${formatNumber(w.rows_to_silver)} in silver, ${formatNumber(w.gold_lines)} gold lines, net revenue £${formatNumber(w.gold_revenue_gbp)}`);
+  if (result.error) lines.push(`error: ${describeError(result.error)}`);
+  lines.push(`run ${result.runId}: ${result.status} in ${(result.durationMs / 1000).toFixed(2)} s`);
+  return lines.join('\n');
+}

@@ -1,0 +1,61 @@
+/**
+ * One configuration schema: defaults, environment overrides (STRATA_*), unknown keys rejected,
+ * loaded once and frozen.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { StrataError } from '../shared/index.js';
+
+const configSchema = z
+  .object({
+    dataDir: z.string().min(1).default('data'),
+    warehousePath: z.string().min(1).optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+    /** Order assumed for ambiguous short dates such as 1/2/11 when a file gives no clue. */
+    defaultDateOrder: z.enum(['mdy', 'dmy']).default('mdy'),
+    /** Longest CSV line accepted; longer lines are quarantined, not loaded. */
+    maxLineBytes: z.coerce.number().int().min(1024).default(1_048_576),
+    /** Files are preflighted this many at a time. */
+    ingestConcurrency: z.coerce.number().int().min(1).max(64).default(4),
+    duckdbThreads: z.coerce.number().int().min(1).max(256).optional(),
+    duckdbMemoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i).optional(),
+  })
+  .strict();
+
+export type StrataConfig = Readonly<z.infer<typeof configSchema> & { warehousePath: string }>;
+
+const ENV_KEYS: Readonly<Record<string, keyof z.infer<typeof configSchema>>> = {
+  STRATA_DATA_DIR: 'dataDir',
+  STRATA_WAREHOUSE_PATH: 'warehousePath',
+  STRATA_LOG_LEVEL: 'logLevel',
+  STRATA_DEFAULT_DATE_ORDER: 'defaultDateOrder',
+  STRATA_MAX_LINE_BYTES: 'maxLineBytes',
+  STRATA_INGEST_CONCURRENCY: 'ingestConcurrency',
+  STRATA_DUCKDB_THREADS: 'duckdbThreads',
+  STRATA_DUCKDB_MEMORY_LIMIT: 'duckdbMemoryLimit',
+};
+
+/** Builds a frozen config from overrides and the environment; names the bad variable on error. */
+export function loadConfig(
+  overrides: Record<string, unknown> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): StrataConfig {
+  const fromEnv: Record<string, unknown> = {};
+  for (const [variable, key] of Object.entries(ENV_KEYS)) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') fromEnv[key] = value;
+  }
+  const parsed = configSchema.safeParse({ ...fromEnv, ...overrides });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? '');
+    const variable = Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0];
+    const name = variable && fromEnv[key] !== undefined && overrides[key] === undefined ? variable : key;
+    throw new StrataError('STRATA_ERR_CONFIG', `invalid setting ${name}: ${issue?.message ?? 'invalid value'}`);
+  }
+  const value = parsed.data;
+  return Object.freeze({
+    ...value,
+    warehousePath: value.warehousePath ?? path.join(value.dataDir, 'strata.duckdb'),
+  });
+}

@@ -1,0 +1,1 @@
+export { loadConfig, type StrataConfig } from './config.js';

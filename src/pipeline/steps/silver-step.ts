@@ -1,0 +1,90 @@
+/**
+ * Moves the rows that passed quality into silver.transactions, removing exact duplicates (within
+ * the new rows and against silver), and closes each batch's books:
+ * rows in = rows to silver + rows quarantined + duplicates removed, or the transaction aborts.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { WarehouseSession } from '../../engine/index.js';
+import { StrataError, modelsDir } from '../../shared/index.js';
+
+export interface BatchAccount {
+  readonly batch_id: string;
+  readonly file_path: string;
+  readonly rows_in: number;
+  readonly rows_to_silver: number;
+  readonly rows_quarantined: number;
+  readonly rows_warned: number;
+  readonly duplicates_removed: number;
+  readonly quality_score: number;
+}
+
+const SILVER_COLUMNS =
+  'invoice_no, stock_code, description, quantity, invoice_ts, invoice_date, unit_price_gbp, line_total_gbp, customer_id, country, country_code, is_cancellation, is_return, is_non_product, is_guest, dq_warnings, transaction_key, batch_id, source_file, source_line';
+
+export async function buildSilver(tx: WarehouseSession): Promise<readonly BatchAccount[]> {
+  const sql = readFileSync(path.join(modelsDir(), 'silver', 'transactions.sql'), 'utf8');
+  await tx.execute('DROP TABLE IF EXISTS _silver_candidates');
+  await tx.execute(`CREATE TEMP TABLE _silver_candidates AS ${sql}`);
+  await tx.execute(
+    `INSERT INTO silver.duplicates
+     SELECT c.batch_id, c.source_file, c.source_line, c.transaction_key,
+            coalesce(s.batch_id, k.batch_id), coalesce(s.source_line, k.source_line)
+     FROM _silver_candidates c
+     LEFT JOIN silver.transactions s ON s.transaction_key = c.transaction_key
+     LEFT JOIN _silver_candidates k ON k.transaction_key = c.transaction_key AND k.occurrence = 1
+     WHERE c.occurrence > 1 OR s.transaction_key IS NOT NULL`,
+  );
+  await tx.execute(
+    `INSERT INTO silver.transactions
+     SELECT ${SILVER_COLUMNS} FROM _silver_candidates c
+     WHERE c.occurrence = 1 AND NOT EXISTS (SELECT 1 FROM silver.transactions s WHERE s.transaction_key = c.transaction_key)`,
+  );
+
+  const accounts = await tx.query<BatchAccount>(
+    `WITH rows_in AS (SELECT batch_id, count(*) AS n FROM _typed GROUP BY 1),
+     quarantined AS (SELECT batch_id, count(*) AS n FROM _error_lines GROUP BY 1),
+     warned AS (SELECT batch_id, count(*) FILTER (WHERE len(dq_warnings) > 0) AS n FROM _silver_candidates GROUP BY 1),
+     silver_rows AS (SELECT batch_id, count(*) AS n FROM silver.transactions WHERE batch_id IN (SELECT batch_id FROM rows_in) GROUP BY 1),
+     dupes AS (SELECT batch_id, count(*) AS n FROM silver.duplicates WHERE batch_id IN (SELECT batch_id FROM rows_in) GROUP BY 1)
+     SELECT b.batch_id, b.file_path,
+            i.n::INTEGER AS rows_in,
+            coalesce(s.n, 0)::INTEGER AS rows_to_silver,
+            coalesce(q.n, 0)::INTEGER AS rows_quarantined,
+            coalesce(w.n, 0)::INTEGER AS rows_warned,
+            coalesce(d.n, 0)::INTEGER AS duplicates_removed,
+            round(100.0 * (i.n - coalesce(q.n, 0) - 0.25 * coalesce(w.n, 0)) / i.n, 2)::DOUBLE AS quality_score
+     FROM bronze.batches b
+     JOIN rows_in i USING (batch_id)
+     LEFT JOIN quarantined q USING (batch_id)
+     LEFT JOIN warned w USING (batch_id)
+     LEFT JOIN silver_rows s USING (batch_id)
+     LEFT JOIN dupes d USING (batch_id)
+     ORDER BY b.loaded_at, b.file_path, b.batch_id`,
+  );
+  const broken = accounts.find((a) => a.rows_in !== a.rows_to_silver + a.rows_quarantined + a.duplicates_removed);
+  if (broken) {
+    throw new StrataError(
+      'STRATA_ERR_ACCOUNTING',
+      `batch ${broken.batch_id} (${broken.file_path}): ${broken.rows_in} rows in but ${broken.rows_to_silver} to silver + ${broken.rows_quarantined} quarantined + ${broken.duplicates_removed} duplicates`,
+    );
+  }
+  await tx.execute(
+    `UPDATE bronze.batches b SET status = 'processed', processed_at = now(),
+       rows_to_silver = a.rows_to_silver, rows_quarantined = a.rows_quarantined, rows_warned = a.rows_warned,
+       duplicates_removed = a.duplicates_removed, quality_score = a.quality_score
+     FROM (SELECT unnest($ids) AS batch_id, unnest($silver)::BIGINT AS rows_to_silver, unnest($quarantined)::BIGINT AS rows_quarantined,
+                  unnest($warned)::BIGINT AS rows_warned, unnest($dupes)::BIGINT AS duplicates_removed, unnest($scores)::DOUBLE AS quality_score) a
+     WHERE a.batch_id = b.batch_id`,
+    {
+      ids: accounts.map((a) => a.batch_id),
+      silver: accounts.map((a) => String(a.rows_to_silver)),
+      quarantined: accounts.map((a) => String(a.rows_quarantined)),
+      warned: accounts.map((a) => String(a.rows_warned)),
+      dupes: accounts.map((a) => String(a.duplicates_removed)),
+      scores: accounts.map((a) => String(a.quality_score)),
+    },
+  );
+  await tx.execute('DROP TABLE IF EXISTS _silver_candidates; DROP TABLE IF EXISTS _typed; DROP TABLE IF EXISTS _violations; DROP TABLE IF EXISTS _rules; DROP TABLE IF EXISTS _error_lines;');
+  return accounts;
+}

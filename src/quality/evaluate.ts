@@ -1,0 +1,105 @@
+/**
+ * Scores every batch waiting in bronze against the rules, set-based: one query per rule over the
+ * typed stage, results per batch and rule (passes too) into quality.check_results, each failing
+ * `error` row into quality.quarantine with its rule and reason. Leaves `_typed` and
+ * `_error_lines` in the session for the silver step of the same transaction.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { WarehouseSession } from '../engine/index.js';
+import { modelsDir } from '../shared/index.js';
+import { compileRule } from './compile-rule.js';
+import type { Rule } from './rule.js';
+
+export interface QualitySummary {
+  readonly batches: number;
+  readonly rowsChecked: number;
+  readonly rowsQuarantined: number;
+  readonly rowsWarned: number;
+  readonly ruleFailures: Readonly<Record<string, number>>;
+}
+
+const typedStageSql = (): string => readFileSync(path.join(modelsDir(), 'silver', 'typed_transactions.sql'), 'utf8');
+
+export async function loadReferenceData(tx: WarehouseSession): Promise<void> {
+  const seeds = path.join(modelsDir(), 'seeds');
+  await tx.execute(
+    `CREATE OR REPLACE TABLE reference.countries AS
+       SELECT * FROM read_csv($countries, header = true, all_varchar = true, auto_detect = false,
+         columns = {'alias': 'VARCHAR', 'country': 'VARCHAR', 'iso2': 'VARCHAR', 'region': 'VARCHAR'})`,
+    { countries: path.join(seeds, 'countries.csv') },
+  );
+  await tx.execute(
+    `CREATE OR REPLACE TABLE reference.non_product_codes AS
+       SELECT * FROM read_csv($codes, header = true, auto_detect = false,
+         columns = {'pattern': 'VARCHAR', 'meaning': 'VARCHAR'})`,
+    { codes: path.join(seeds, 'non_product_codes.csv') },
+  );
+}
+
+export async function evaluateQuality(tx: WarehouseSession, runId: string, rules: readonly Rule[]): Promise<QualitySummary> {
+  await tx.execute('DROP TABLE IF EXISTS _typed; DROP TABLE IF EXISTS _violations; DROP TABLE IF EXISTS _rules; DROP TABLE IF EXISTS _error_lines;');
+  await tx.execute(`CREATE TEMP TABLE _typed AS ${typedStageSql()}`);
+  const compiled = rules.map(compileRule);
+  await tx.execute(
+    `CREATE TEMP TABLE _rules AS
+     SELECT unnest($ids) AS rule_id, unnest($kinds) AS rule_kind, unnest($severities) AS severity,
+            nullif(unnest($columns), '') AS column_name, unnest($messages) AS message`,
+    {
+      ids: compiled.map((c) => c.rule.id),
+      kinds: compiled.map((c) => c.rule.kind),
+      severities: compiled.map((c) => c.rule.severity),
+      columns: compiled.map((c) => c.column ?? ''),
+      messages: compiled.map((c) => c.rule.message),
+    },
+  );
+  const union = compiled
+    .map((c, i) => `SELECT $id${i} AS rule_id, batch_id, line, value::VARCHAR AS value FROM (${c.sql})`)
+    .join('\nUNION ALL\n');
+  await tx.execute(
+    `CREATE TEMP TABLE _violations AS ${union}`,
+    Object.fromEntries(compiled.map((c, i) => [`id${i}`, c.rule.id])),
+  );
+  await tx.execute(
+    `CREATE TEMP TABLE _error_lines AS
+     SELECT DISTINCT v.batch_id, v.line FROM _violations v JOIN _rules r USING (rule_id) WHERE r.severity = 'error'`,
+  );
+
+  await tx.execute(
+    `INSERT INTO quality.check_results
+     WITH batch_rows AS (SELECT batch_id, count(*) AS rows_checked FROM _typed GROUP BY 1),
+     failures AS (SELECT batch_id, rule_id, count(DISTINCT line) AS rows_failed FROM _violations GROUP BY 1, 2)
+     SELECT $run_id, b.batch_id, 'bronze.transactions_raw', r.rule_id, r.rule_kind, r.severity, r.column_name,
+            b.rows_checked, coalesce(f.rows_failed, 0), coalesce(f.rows_failed, 0) = 0, r.message, now()
+     FROM batch_rows b CROSS JOIN _rules r
+     LEFT JOIN failures f ON f.batch_id = b.batch_id AND f.rule_id = r.rule_id`,
+    { run_id: runId },
+  );
+  await tx.execute(
+    `INSERT INTO quality.quarantine
+     SELECT v.batch_id, t.file, v.line, v.rule_id, r.column_name, left(v.value, 1000),
+            r.message || CASE WHEN v.value IS NULL THEN '' ELSE ': ' || left(v.value, 200) END,
+            t.row_hash, now()
+     FROM _violations v
+     JOIN _rules r USING (rule_id)
+     JOIN _typed t ON t.batch_id = v.batch_id AND t.line = v.line
+     WHERE r.severity = 'error'`,
+  );
+
+  const [totals] = await tx.query<{ batches: number; rows_checked: number; quarantined: number; warned: number }>(
+    `SELECT (SELECT count(DISTINCT batch_id) FROM _typed)::INTEGER AS batches,
+            (SELECT count(*) FROM _typed)::INTEGER AS rows_checked,
+            (SELECT count(*) FROM _error_lines)::INTEGER AS quarantined,
+            (SELECT count(*) FROM (SELECT DISTINCT v.batch_id, v.line FROM _violations v JOIN _rules r USING (rule_id)
+                                   WHERE r.severity = 'warn' AND NOT EXISTS (
+                                     SELECT 1 FROM _error_lines e WHERE e.batch_id = v.batch_id AND e.line = v.line)))::INTEGER AS warned`,
+  );
+  const failures = await tx.query<{ rule_id: string; n: number }>('SELECT rule_id, count(*)::INTEGER AS n FROM _violations GROUP BY 1 ORDER BY 1');
+  return {
+    batches: totals?.batches ?? 0,
+    rowsChecked: totals?.rows_checked ?? 0,
+    rowsQuarantined: totals?.quarantined ?? 0,
+    rowsWarned: totals?.warned ?? 0,
+    ruleFailures: Object.fromEntries(failures.map((f) => [f.rule_id, f.n])),
+  };
+}
