@@ -1,9 +1,16 @@
--- Rows of the typed stage that broke no `error` rule, in ingest order, with the flags analysts
--- filter on. Exact duplicates (equal transaction_key) are removed by the silver step.
+-- Rows of the typed stage that broke no `error` rule, with the flags analysts filter on, one per
+-- transaction_key. The silver step also drops keys silver already holds (duplicates across batches).
 WITH accepted AS (
     SELECT t.*
     FROM _typed AS t
     ANTI JOIN _error_lines AS e ON e.batch_id = t.batch_id AND e.line = t.line
+),
+
+-- Classify each distinct stock code once, not each row against every pattern.
+non_product_codes AS (
+    SELECT DISTINCT a.stock_code
+    FROM (SELECT DISTINCT stock_code FROM accepted) AS a
+    JOIN reference.non_product_codes AS n ON upper(a.stock_code) LIKE upper(n.pattern)
 ),
 
 warnings AS (
@@ -29,7 +36,7 @@ flagged AS (
         a.country_code,
         upper(a.invoice_no) LIKE 'C%' AS is_cancellation,
         a.quantity < 0 AS is_return,
-        EXISTS (SELECT 1 FROM reference.non_product_codes AS n WHERE upper(a.stock_code) LIKE upper(n.pattern)) AS is_non_product,
+        np.stock_code IS NOT NULL AS is_non_product,
         a.customer_id IS NULL AS is_guest,
         coalesce(w.dq_warnings, []::VARCHAR[]) AS dq_warnings,
         a.transaction_key,
@@ -39,7 +46,10 @@ flagged AS (
         a.batch_order
     FROM accepted AS a
     LEFT JOIN warnings AS w ON w.batch_id = a.batch_id AND w.line = a.line
+    LEFT JOIN non_product_codes AS np ON np.stock_code = a.stock_code
 )
 
-SELECT *, row_number() OVER (PARTITION BY transaction_key ORDER BY batch_order, source_line) AS occurrence
+SELECT * EXCLUDE (batch_order)
 FROM flagged
+-- The first occurrence of each transaction wins; later ones are exact duplicates.
+QUALIFY row_number() OVER (PARTITION BY transaction_key ORDER BY batch_order, source_line) = 1

@@ -19,7 +19,13 @@ const checkSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('expression'), name: ident, violation: z.string().min(1), severity }).strict(),
 ]);
 const declarationSchema = z
-  .object({ description: z.string().min(1), key: z.array(ident).min(1), checks: z.array(checkSchema).default([]) })
+  .object({
+    description: z.string().min(1),
+    /** view: computed when read (cheap models over silver); table: stored (aggregates). */
+    materialized: z.enum(['table', 'view']).default('table'),
+    key: z.array(ident).min(1),
+    checks: z.array(checkSchema).default([]),
+  })
   .strict();
 
 export type ModelCheck = z.infer<typeof checkSchema>;
@@ -29,6 +35,7 @@ export interface Model {
   readonly layer: 'gold';
   readonly sql: string;
   readonly description: string;
+  readonly materialized: 'table' | 'view';
   readonly key: readonly string[];
   readonly checks: readonly ModelCheck[];
   readonly dependsOn: readonly string[];

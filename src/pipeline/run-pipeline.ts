@@ -100,7 +100,7 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
       });
       quality = processed.summary;
       batches = processed.accounts;
-      const goldMissing = (await warehouse.query(`SELECT 1 FROM duckdb_tables() WHERE schema_name = 'gold' AND table_name = 'fact_sales'`)).length === 0;
+      const goldMissing = !(await goldIsBuilt(warehouse));
       if (batches.length > 0 || goldMissing || options.forceGold) {
         gold = await step(warehouse, runId, 'gold', async () => {
           const value = await buildGold(warehouse, runId, loadGoldModels(path.join(modelsDir(), 'gold')));
@@ -125,6 +125,15 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
   return { runId, status, durationMs: Math.round(performance.now() - started), files, batches, totals, warehouseTotals, quality, gold, error };
 }
 
+/** Gold is built once its last model exists (fact_sales is a view, the marts are tables). */
+export async function goldIsBuilt(warehouse: Warehouse): Promise<boolean> {
+  const rows = await warehouse.query(
+    `SELECT 1 FROM duckdb_views() WHERE schema_name = 'gold' AND view_name = 'fact_sales'
+     UNION ALL SELECT 1 FROM duckdb_tables() WHERE schema_name = 'gold' AND table_name IN ('fact_sales')`,
+  );
+  return rows.length > 0;
+}
+
 async function totalsOfWarehouse(warehouse: Warehouse): Promise<PipelineResult['warehouseTotals']> {
   const [row] = await warehouse.query<PipelineResult['warehouseTotals']>(
     `SELECT count(*)::INTEGER AS batches,
@@ -132,8 +141,7 @@ async function totalsOfWarehouse(warehouse: Warehouse): Promise<PipelineResult['
             coalesce(sum(rows_quarantined), 0)::DOUBLE AS rows_quarantined, coalesce(sum(duplicates_removed), 0)::DOUBLE AS duplicates_removed
      FROM bronze.batches WHERE status = 'processed'`,
   );
-  const goldExists = (await warehouse.query(`SELECT 1 FROM duckdb_tables() WHERE schema_name = 'gold' AND table_name = 'fact_sales'`)).length > 0;
-  const [gold] = goldExists
+  const [gold] = (await goldIsBuilt(warehouse))
     ? await warehouse.query<{ revenue: string | null; lines: number }>('SELECT sum(line_total_gbp)::VARCHAR AS revenue, count(*)::INTEGER AS lines FROM gold.fact_sales')
     : [{ revenue: null, lines: 0 }];
   return { ...row!, gold_revenue_gbp: gold?.revenue ?? null, gold_lines: gold?.lines ?? 0 };

@@ -84,11 +84,23 @@ export async function buildGold(warehouse: Warehouse, runId: string, models: rea
   return { models: built, checks };
 }
 
+/** CREATE OR REPLACE cannot turn a view into a table or back, so drop a relation of the other kind first. */
+async function replaceRelation(tx: WarehouseSession, model: Model): Promise<void> {
+  const kind = model.materialized === 'view' ? 'VIEW' : 'TABLE';
+  const existing = await tx.query<{ kind: string }>(
+    `SELECT 'TABLE' AS kind FROM duckdb_tables() WHERE schema_name = 'gold' AND table_name = $name
+     UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE schema_name = 'gold' AND view_name = $name`,
+    { name: model.name },
+  );
+  for (const other of existing.filter((e) => e.kind !== kind)) await tx.execute(`DROP ${other.kind} gold.${model.name} CASCADE`);
+  await tx.execute(`CREATE OR REPLACE ${kind} gold.${model.name} AS ${model.sql}`);
+}
+
 async function buildAll(tx: WarehouseSession, models: readonly Model[], built: GoldResult['models'][number][], checks: CheckOutcome[]): Promise<void> {
     for (const model of buildOrder(models)) {
       const started = performance.now();
       try {
-        await tx.execute(`CREATE OR REPLACE TABLE gold.${model.name} AS ${model.sql}`);
+        await replaceRelation(tx, model);
       } catch (error) {
         throw new StrataError('STRATA_ERR_MODEL', `model gold.${model.name} failed to build: ${(error as Error).message}`, { cause: error });
       }

@@ -24,27 +24,25 @@ const SILVER_COLUMNS =
 
 export async function buildSilver(tx: WarehouseSession): Promise<readonly BatchAccount[]> {
   const sql = readFileSync(path.join(modelsDir(), 'silver', 'transactions.sql'), 'utf8');
-  await tx.execute('DROP TABLE IF EXISTS _silver_candidates');
-  await tx.execute(`CREATE TEMP TABLE _silver_candidates AS ${sql}`);
-  await tx.execute(
-    `INSERT INTO silver.duplicates
-     SELECT c.batch_id, c.source_file, c.source_line, c.transaction_key,
-            coalesce(s.batch_id, k.batch_id), coalesce(s.source_line, k.source_line)
-     FROM _silver_candidates c
-     LEFT JOIN silver.transactions s ON s.transaction_key = c.transaction_key
-     LEFT JOIN _silver_candidates k ON k.transaction_key = c.transaction_key AND k.occurrence = 1
-     WHERE c.occurrence > 1 OR s.transaction_key IS NOT NULL`,
-  );
   await tx.execute(
     `INSERT INTO silver.transactions
-     SELECT ${SILVER_COLUMNS} FROM _silver_candidates c
-     WHERE c.occurrence = 1 AND NOT EXISTS (SELECT 1 FROM silver.transactions s WHERE s.transaction_key = c.transaction_key)`,
+     SELECT ${SILVER_COLUMNS} FROM (${sql}) AS c
+     WHERE NOT EXISTS (SELECT 1 FROM silver.transactions s WHERE s.transaction_key = c.transaction_key)`,
+  );
+  // Rows that passed quality but did not reach silver are exact duplicates: record which row was kept.
+  await tx.execute(
+    `INSERT INTO silver.duplicates
+     SELECT t.batch_id, t.file, t.line, t.transaction_key, s.batch_id, s.source_line
+     FROM _typed t
+     ANTI JOIN _error_lines e ON e.batch_id = t.batch_id AND e.line = t.line
+     ANTI JOIN silver.transactions x ON x.batch_id = t.batch_id AND x.source_line = t.line
+     JOIN silver.transactions s ON s.transaction_key = t.transaction_key`,
   );
 
   const accounts = await tx.query<BatchAccount>(
     `WITH rows_in AS (SELECT batch_id, count(*) AS n FROM _typed GROUP BY 1),
      quarantined AS (SELECT batch_id, count(*) AS n FROM _error_lines GROUP BY 1),
-     warned AS (SELECT batch_id, count(*) FILTER (WHERE len(dq_warnings) > 0) AS n FROM _silver_candidates GROUP BY 1),
+     warned AS (SELECT batch_id, count(*) FILTER (WHERE len(dq_warnings) > 0) AS n FROM silver.transactions WHERE batch_id IN (SELECT batch_id FROM rows_in) GROUP BY 1),
      silver_rows AS (SELECT batch_id, count(*) AS n FROM silver.transactions WHERE batch_id IN (SELECT batch_id FROM rows_in) GROUP BY 1),
      dupes AS (SELECT batch_id, count(*) AS n FROM silver.duplicates WHERE batch_id IN (SELECT batch_id FROM rows_in) GROUP BY 1)
      SELECT b.batch_id, b.file_path,
@@ -85,6 +83,6 @@ export async function buildSilver(tx: WarehouseSession): Promise<readonly BatchA
       scores: accounts.map((a) => String(a.quality_score)),
     },
   );
-  await tx.execute('DROP TABLE IF EXISTS _silver_candidates; DROP TABLE IF EXISTS _typed; DROP TABLE IF EXISTS _violations; DROP TABLE IF EXISTS _rules; DROP TABLE IF EXISTS _error_lines;');
+  await tx.execute('DROP TABLE IF EXISTS _typed; DROP TABLE IF EXISTS _violations; DROP TABLE IF EXISTS _rules; DROP TABLE IF EXISTS _error_lines;');
   return accounts;
 }
