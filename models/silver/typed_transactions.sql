@@ -37,12 +37,12 @@ parsed AS (
     SELECT
         *,
         TRY_CAST(quantity_raw AS DECIMAL(18, 4)) AS quantity_decimal,
+        -- Prices as exported by shops: "2.55", "£2.55", "2,55" (decimal comma). No per-row regex.
         TRY_CAST(
-            CASE
-                WHEN regexp_full_match(unit_price_raw, '[£$€]?\s*-?[0-9]+,[0-9]+')
-                    THEN replace(regexp_replace(unit_price_raw, '^[£$€]\s*', ''), ',', '.')
-                ELSE regexp_replace(unit_price_raw, '^[£$€]\s*', '')
-            END AS DECIMAL(18, 4)
+            replace(
+                CASE WHEN left(unit_price_raw, 1) IN ('£', '$', '€') THEN ltrim(substr(unit_price_raw, 2)) ELSE unit_price_raw END,
+                ',', CASE WHEN contains(unit_price_raw, '.') THEN '' ELSE '.' END
+            ) AS DECIMAL(18, 4)
         ) AS unit_price_gbp,
         TRY_CAST(customer_id_raw AS DOUBLE) AS customer_id_double,
         CASE date_order
