@@ -1,12 +1,13 @@
 -- Known customers plus one "Guest" member (customer_key -1) for purchases without a customer id.
 WITH customer_lines AS (
-    SELECT customer_id, country, invoice_ts, invoice_no, is_cancellation
+    SELECT customer_id, country, invoice_ts, invoice_no, NOT is_cancellation AND quantity > 0 AS is_sale
     FROM silver.transactions
     WHERE customer_id IS NOT NULL
 ),
 
 home_country AS (
-    SELECT customer_id, arg_max(country, lines) AS country
+    -- Ties go to the first country by name, so rebuilds agree.
+    SELECT customer_id, arg_min(country, (-lines, country)) AS country
     FROM (SELECT customer_id, country, count(*) AS lines FROM customer_lines GROUP BY 1, 2)
     GROUP BY 1
 ),
@@ -16,7 +17,7 @@ activity AS (
         customer_id,
         min(invoice_ts) AS first_invoice_ts,
         max(invoice_ts) AS last_invoice_ts,
-        count(DISTINCT invoice_no) FILTER (WHERE NOT is_cancellation) AS orders
+        count(DISTINCT invoice_no) FILTER (WHERE is_sale) AS orders
     FROM customer_lines
     GROUP BY 1
 )

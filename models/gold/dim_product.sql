@@ -5,7 +5,8 @@ WITH lines AS (
 ),
 
 descriptions AS (
-    SELECT stock_code, arg_max(description, uses) AS description
+    -- Ties go to the first description by name, so rebuilds agree.
+    SELECT stock_code, arg_min(description, (-uses, description)) AS description
     FROM (
         SELECT stock_code, description, count(*) AS uses
         FROM lines WHERE description IS NOT NULL

@@ -1,5 +1,7 @@
 -- Recency, frequency and monetary scores (1-5, 5 best) per known customer, as of the day after
 -- the last sale in the data (never the wall clock), and the classic RFM segment names.
+-- Recency: days since the last sale line; frequency: sale invoices; monetary: net line totals
+-- (sales less the customer's cancellations and returns).
 WITH as_of AS (
     SELECT max(invoice_ts)::DATE + 1 AS as_of_date FROM gold.fact_sales
 ),
@@ -21,12 +23,15 @@ measured AS (
     FROM customers AS c CROSS JOIN as_of AS a
 ),
 
+-- Quintile of the customer's percentile rank, worst value first. Unlike ntile, ties share a score
+-- (a third of customers have one order: they must not be split by id), and the best customer
+-- scores 5 however few customers there are.
 scored AS (
     SELECT
         *,
-        ntile(5) OVER (ORDER BY recency_days DESC, customer_id) AS r_score,
-        ntile(5) OVER (ORDER BY frequency, customer_id) AS f_score,
-        ntile(5) OVER (ORDER BY monetary_gbp, customer_id) AS m_score
+        least(5, 1 + floor(5 * percent_rank() OVER (ORDER BY recency_days DESC))) AS r_score,
+        least(5, 1 + floor(5 * percent_rank() OVER (ORDER BY frequency))) AS f_score,
+        least(5, 1 + floor(5 * percent_rank() OVER (ORDER BY monetary_gbp))) AS m_score
     FROM measured
 )
 

@@ -17,7 +17,7 @@ warnings AS (
     SELECT v.batch_id, v.line, list(v.rule_id ORDER BY v.rule_id) AS dq_warnings
     FROM _violations AS v
     JOIN _rules AS r USING (rule_id)
-    WHERE r.severity = 'warn' AND r.rule_id <> 'line_unique'
+    WHERE r.severity = 'warn'
     GROUP BY 1, 2
 ),
 

@@ -38,12 +38,18 @@ parsed AS (
         *,
         TRY_CAST(quantity_raw AS DECIMAL(18, 4)) AS quantity_decimal,
         -- Prices as exported by shops: "2.55", "£2.55", "2,55" (decimal comma). No per-row regex.
-        TRY_CAST(
-            replace(
-                CASE WHEN left(unit_price_raw, 1) IN ('£', '$', '€') THEN ltrim(substr(unit_price_raw, 2)) ELSE unit_price_raw END,
-                ',', CASE WHEN contains(unit_price_raw, '.') THEN '' ELSE '.' END
-            ) AS DECIMAL(18, 4)
-        ) AS unit_price_gbp,
+        -- "1,250" alone may mean 1.25 or 1250: left unparseable (so quarantined), never guessed.
+        CASE
+            WHEN NOT contains(unit_price_raw, '.') AND strpos(unit_price_raw, ',') > 0
+                 AND length(unit_price_raw) - strpos(unit_price_raw, ',') = 3
+                 AND ltrim(split_part(unit_price_raw, ',', 1), '£$€- ') NOT IN ('', '0') THEN NULL
+            ELSE TRY_CAST(
+                replace(
+                    CASE WHEN left(unit_price_raw, 1) IN ('£', '$', '€') THEN ltrim(substr(unit_price_raw, 2)) ELSE unit_price_raw END,
+                    ',', CASE WHEN contains(unit_price_raw, '.') THEN '' ELSE '.' END
+                ) AS DECIMAL(18, 4)
+            )
+        END AS unit_price_gbp,
         TRY_CAST(customer_id_raw AS DOUBLE) AS customer_id_double,
         CASE date_order
             WHEN 'mdy' THEN try_strptime(translate(invoice_date_raw, '.-', '//'),

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WarehouseSession } from '../engine/index.js';
-import { modelsDir } from '../shared/index.js';
+import { StrataError, modelsDir } from '../shared/index.js';
 import { compileRule } from './compile-rule.js';
 import type { Rule } from './rule.js';
 
@@ -38,9 +38,12 @@ export async function loadReferenceData(tx: WarehouseSession): Promise<void> {
 }
 
 export async function evaluateQuality(tx: WarehouseSession, runId: string, rules: readonly Rule[]): Promise<QualitySummary> {
+  // Refuse bad rules before any work: results and quarantine rows are keyed by rule id.
+  const compiled = rules.map(compileRule);
+  const twice = compiled.find((c, i) => compiled.findIndex((o) => o.rule.id === c.rule.id) !== i);
+  if (twice) throw new StrataError('STRATA_ERR_RULE', `rule id ${twice.rule.id} is used by more than one rule`);
   await tx.execute('DROP TABLE IF EXISTS _typed; DROP TABLE IF EXISTS _violations; DROP TABLE IF EXISTS _rules; DROP TABLE IF EXISTS _error_lines;');
   await tx.execute(`CREATE TEMP TABLE _typed AS ${typedStageSql()}`);
-  const compiled = rules.map(compileRule);
   await tx.execute(
     `CREATE TEMP TABLE _rules AS
      SELECT unnest($ids) AS rule_id, unnest($kinds) AS rule_kind, unnest($severities) AS severity,

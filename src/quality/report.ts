@@ -40,7 +40,10 @@ export async function qualityReport(warehouse: Warehouse, options: { batchId?: s
     params,
   );
   const quarantine = await warehouse.query<QualityReport['quarantine'][number]>(
-    `SELECT rule_id, arg_min(reason, line) AS reason, count(*)::INTEGER AS rows, arg_min(file, line) AS example_file, min(line)::INTEGER AS example_line
+    // One example row per rule: reason, file and line must come from the same row, also when
+    // two files quarantined the same line number.
+    `SELECT rule_id, first(reason ORDER BY line, file) AS reason, count(*)::INTEGER AS rows,
+            first(file ORDER BY line, file) AS example_file, min(line)::INTEGER AS example_line
      FROM quality.quarantine ${batchFilter}
      GROUP BY rule_id ORDER BY rows DESC, rule_id LIMIT $limit`,
     { ...params, limit: options.limit ?? 20 },

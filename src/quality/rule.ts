@@ -17,6 +17,18 @@ export const STAGE_COLUMNS = [
 ] as const;
 export type StageColumn = (typeof STAGE_COLUMNS)[number];
 
+/** What each typed column holds, so a rule cannot compare a date with a number. */
+export const STAGE_COLUMN_TYPES: Readonly<Record<StageColumn, 'text' | 'integer' | 'decimal' | 'timestamp' | 'identifier'>> = {
+  invoice_no: 'text',
+  stock_code: 'text',
+  description: 'text',
+  quantity: 'integer',
+  invoice_date: 'timestamp',
+  unit_price: 'decimal',
+  customer_id: 'identifier',
+  country: 'text',
+};
+
 interface RuleBase {
   readonly id: string;
   readonly severity: Severity;

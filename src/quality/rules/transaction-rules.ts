@@ -1,5 +1,6 @@
 /**
- * The rules every transaction batch is held to. `error` rows are quarantined with the rule and a
+ * The rules every transaction batch is held to. Exact duplicates are not a rule here: the silver
+ * step removes and records them (silver.duplicates), and the accounting counts them. `error` rows are quarantined with the rule and a
  * reason; `warn` rows reach silver with the rule id in `dq_warnings`.
  */
 import type { Rule } from '../rule.js';
@@ -17,6 +18,17 @@ export const TRANSACTION_RULES: readonly Rule[] = [
   { id: 'unit_price_present', kind: 'not_null', column: 'unit_price', severity: 'error', message: 'unit price is missing' },
   { id: 'unit_price_is_decimal', kind: 'parses_as', column: 'unit_price', type: 'decimal', severity: 'error', message: 'unit price is not a number' },
   { id: 'unit_price_not_negative', kind: 'range', column: 'unit_price', min: 0, severity: 'error', message: 'unit price is negative (a bad-debt adjustment, not a sale)' },
+  // Bad debt is booked as a pair of adjustment invoices (prefix A, stock code B): a negative price,
+  // caught above, and a positive one that is no sale either. Quarantining only the negative half
+  // put the positive half (GBP 11,062.06 in the real data) into revenue and orders.
+  {
+    id: 'not_a_bad_debt_adjustment',
+    kind: 'custom_sql',
+    column: 'invoice_no',
+    violation: "upper(invoice_no) LIKE 'A%' OR upper(stock_code) = 'B'",
+    severity: 'error',
+    message: 'a bad-debt adjustment (invoice prefix A, stock code B), not a sale',
+  },
   { id: 'customer_id_is_integer', kind: 'parses_as', column: 'customer_id', type: 'identifier', severity: 'error', message: 'customer id is not a whole number' },
   { id: 'description_present', kind: 'not_null', column: 'description', severity: 'warn', message: 'description is missing' },
   { id: 'country_present', kind: 'not_null', column: 'country', severity: 'warn', message: 'country is missing (recorded as Unspecified)' },
@@ -30,12 +42,5 @@ export const TRANSACTION_RULES: readonly Rule[] = [
     violation: "upper(invoice_no) LIKE 'C%' AND quantity > 0",
     severity: 'warn',
     message: 'a cancellation invoice has a positive quantity',
-  },
-  {
-    id: 'line_unique',
-    kind: 'unique',
-    columns: ['invoice_no', 'stock_code', 'description', 'quantity', 'invoice_date', 'unit_price', 'customer_id', 'country'],
-    severity: 'warn',
-    message: 'exact duplicate of an earlier line (removed from silver)',
   },
 ];
