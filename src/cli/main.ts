@@ -11,6 +11,12 @@ import { register as registerQuality } from './commands/quality/index.js';
 import { register as registerQuery } from './commands/query/index.js';
 import { register as registerRun } from './commands/run/index.js';
 import { register as registerStatus } from './commands/status/index.js';
+import { register as registerServe } from './commands/serve/index.js';
+import { register as registerUsers } from './commands/users/index.js';
+import { register as registerKeys } from './commands/keys/index.js';
+import { register as registerRuns } from './commands/runs/index.js';
+import { register as registerLineage } from './commands/lineage/index.js';
+import { register as registerStream } from './commands/stream/index.js';
 
 const program = new Command()
   .name('strata')
@@ -22,7 +28,7 @@ const program = new Command()
   .configureOutput({ outputError: (text, write) => write(text) })
   .exitOverride();
 
-for (const register of [registerRun, registerIngest, registerQuality, registerStatus, registerQuery, registerGenerate, registerDemo]) register(program);
+for (const register of [registerRun, registerIngest, registerQuality, registerStatus, registerQuery, registerGenerate, registerDemo, registerServe, registerUsers, registerKeys, registerStream, registerRuns, registerLineage]) register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -22,6 +22,20 @@ export const ERROR_CODES = {
   STRATA_ERR_ACCOUNTING: 'row accounting does not add up',
   STRATA_ERR_RULE: 'quality rule is invalid',
   STRATA_ERR_USAGE: 'command used incorrectly',
+  STRATA_ERR_QUERY_TIMEOUT: 'query took too long and was stopped',
+  STRATA_ERR_BAD_REQUEST: 'request parameter or body is invalid',
+  STRATA_ERR_UNAUTHENTICATED: 'missing or invalid credentials',
+  STRATA_ERR_FORBIDDEN: 'role does not allow this',
+  STRATA_ERR_NOT_FOUND: 'no such resource',
+  STRATA_ERR_CONFLICT: 'request conflicts with the current state',
+  STRATA_ERR_IDEMPOTENCY_CONFLICT: 'idempotency key reused with a different request',
+  STRATA_ERR_PAYLOAD_TOO_LARGE: 'request body or upload is too large',
+  STRATA_ERR_UNSUPPORTED_MEDIA_TYPE: 'content type is not supported',
+  STRATA_ERR_RATE_LIMITED: 'too many requests',
+  STRATA_ERR_NOT_READY: 'service is not ready',
+  STRATA_ERR_INTERNAL: 'internal error',
+  STRATA_ERR_STEP_TIMEOUT: 'pipeline step took longer than its timeout',
+  STRATA_ERR_CANCELLED: 'run was cancelled',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

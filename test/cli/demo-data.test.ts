@@ -47,7 +47,8 @@ describe('strata generate', () => {
     expect(gen.json.rows).toBe(20_000);
     const again = path.join(scratch.dir, 'gen-again');
     mkdirSync(again);
-    await runCli(['generate', '--rows', '20000', '--seed', '11', '--out', again], { dataDir: scratch.dir });
+    const second = await runCli(['generate', '--rows', '20000', '--seed', '11', '--out', again], { dataDir: scratch.dir });
+    expect(second.code, second.stderr).toBe(0);
     for (const file of readdirSync(out)) expect(readFileSync(path.join(again, file)).equals(readFileSync(path.join(out, file))), file).toBe(true);
 
     const run = await runCli(['--json', 'run', out], { dataDir: path.join(scratch.dir, 'wh') });

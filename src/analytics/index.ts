@@ -1,0 +1,16 @@
+export { dataBounds, resolveWindow, addDays, addYears, dateKey, type DataBounds, type Filters, type QuerySource, type Visibility, type Window } from './query-source.js';
+export { kpis, KPI_NAMES, type Kpi, type KpiName, type KpiReport } from './kpis.js';
+export { timeseries, GRAINS, type Grain, type Timeseries, type TimeseriesPoint } from './timeseries.js';
+export { salesLines, SALES_SORTS, SALES_PAGE_MAX, type SalesLine, type SalesPage, type SalesQuery, type SalesSort } from './sales-lines.js';
+export { customerSegments, type Segment, type SegmentReport } from './rfm.js';
+export { customerDetail, resolveCustomerKey, type CustomerDetail } from './customer-detail.js';
+export { cohortMatrix, type CohortMatrix, type CohortRow } from './cohorts.js';
+export { churnRisk, CHURN_METHOD, type ChurnBand, type ChurnReport } from './churn.js';
+export { topProducts, PRODUCT_METRICS, TOP_PRODUCTS_MAX, type ProductMetric, type ProductRow, type TopProducts } from './products.js';
+export { countrySales, type CountryReport, type CountryRow } from './countries.js';
+export { dailySeries, type DailyPoint } from './daily-series.js';
+export { anomalies, detectAnomalies, ANOMALY_METHOD, ANOMALY_METRICS, type Anomaly, type AnomalyMetric, type AnomalyReport } from './anomalies.js';
+export { forecastRevenue, FORECAST_MAX_HORIZON, FORECAST_METHOD, type ForecastReport } from './forecast.js';
+export { fitHoltWinters, seasonalNaive } from './holt-winters.js';
+export { searchProducts, searchTokens, SEARCH_MAX_RESULTS, type SearchHit, type SearchResult } from './product-search.js';
+export { quarantineRows, QUARANTINE_PAGE_MAX, type QuarantineRow } from './quarantine-rows.js';

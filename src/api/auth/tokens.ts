@@ -1,0 +1,50 @@
+/**
+ * Short-lived access tokens: HS256 JWTs through jose, with the algorithm pinned, issuer and
+ * audience checked, and every claim we rely on required. Anything else is a 401.
+ */
+import { randomUUID } from 'node:crypto';
+import { SignJWT, jwtVerify } from 'jose';
+import { StrataError } from '../../shared/index.js';
+import { isRole, type Principal, type Role } from './roles.js';
+
+export const JWT_ISSUER = 'strata';
+export const JWT_AUDIENCE = 'strata-api';
+
+export interface TokenSigner {
+  sign(subject: string, role: Role): Promise<{ token: string; expiresIn: number }>;
+  verify(token: string): Promise<Principal>;
+}
+
+export function createTokenSigner(secret: Uint8Array, ttlSeconds: number): TokenSigner {
+  return {
+    async sign(subject, role) {
+      const now = Math.floor(Date.now() / 1000);
+      const token = await new SignJWT({ role })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(subject)
+        .setIssuer(JWT_ISSUER)
+        .setAudience(JWT_AUDIENCE)
+        .setIssuedAt(now)
+        .setNotBefore(now)
+        .setExpirationTime(now + ttlSeconds)
+        .setJti(randomUUID())
+        .sign(secret);
+      return { token, expiresIn: ttlSeconds };
+    },
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, secret, {
+          algorithms: ['HS256'],
+          issuer: JWT_ISSUER,
+          audience: JWT_AUDIENCE,
+          requiredClaims: ['sub', 'exp', 'iat', 'nbf', 'role'],
+          clockTolerance: 5,
+        });
+        if (!isRole(payload['role']) || typeof payload.sub !== 'string' || !payload.sub) throw new Error('bad claims');
+        return { kind: 'user', id: payload.sub, role: payload['role'] };
+      } catch (error) {
+        throw new StrataError('STRATA_ERR_UNAUTHENTICATED', 'the access token is invalid or expired', { cause: error });
+      }
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * `strata serve`: the process that owns the warehouse. Opens it once for writing, adds a pool of
+ * read connections on the same instance with file access locked down, creates the first admin if
+ * there is none, listens, and (with `demo`) loads the demo data while /ready says so.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { StrataConfig } from '../config/index.js';
+import { openReaderPool, type ReaderPool, type Warehouse } from '../engine/index.js';
+import { openProjectWarehouse } from '../pipeline/index.js';
+import { modelsDir } from '../shared/index.js';
+import { loadApiSettings, type ApiSettings } from './api-settings.js';
+import { buildApp } from './app.js';
+import { addUser, countUsers, loadSecrets } from './auth/index.js';
+import { goldMissing } from './routes/health.js';
+
+export interface ServeOptions {
+  /** Load this folder through the pipeline when gold is missing (`npm start`). */
+  readonly demoDir?: string;
+  readonly settings?: Partial<Record<keyof ApiSettings, unknown>>;
+  /** Where to print what a person needs (URL, first admin). Never used for secrets other than the one-time bootstrap password. */
+  readonly say: (line: string) => void;
+  readonly logLevel?: string;
+  readonly staticDir?: string;
+}
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly url: string;
+  readonly ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+async function bootstrapAdmin(pool: ReaderPool, say: (line: string) => void): Promise<void> {
+  if ((await countUsers(pool)) > 0) return;
+  const fromEnv = process.env['STRATA_ADMIN_PASSWORD'];
+  const password = fromEnv && fromEnv.length >= 12 ? fromEnv : randomBytes(12).toString('base64url');
+  await addUser(pool, 'admin', password, 'admin');
+  say(
+    fromEnv && fromEnv.length >= 12
+      ? 'created user admin with the password from STRATA_ADMIN_PASSWORD'
+      : `created user admin with password ${password} (shown once; add users with \`strata users add\` or POST /api/v1/admin/users)`,
+  );
+}
+
+export async function startServer(config: StrataConfig, options: ServeOptions): Promise<RunningServer> {
+  const settings = loadApiSettings(options.settings ?? {});
+  const secrets = loadSecrets(config.dataDir);
+  const { warehouse: writer } = await openProjectWarehouse(config);
+  let pool: ReaderPool | null = null;
+  try {
+    pool = await openReaderPool({
+      path: config.warehousePath,
+      threads: config.duckdbThreads,
+      memoryLimit: config.duckdbMemoryLimit,
+      connections: settings.readerConnections,
+      defaultTimeoutMs: settings.queryTimeoutMs,
+    });
+    // The pipeline reads staged files, the seeds under models/, and the demo folder; nothing else.
+    const allowed = [path.resolve(config.dataDir), path.dirname(path.resolve(config.warehousePath)), modelsDir(), ...(options.demoDir ? [path.resolve(options.demoDir)] : [])];
+    await pool.lockDown(allowed.map((d) => `${d}${path.sep}`));
+    await bootstrapAdmin(pool, options.say);
+  } catch (error) {
+    await pool?.close();
+    await writer.close();
+    throw error;
+  }
+  const readers = pool;
+  const app = await buildApp({
+    reader: readers,
+    writer,
+    config,
+    secrets,
+    settings,
+    logger: { level: options.logLevel ?? config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'] },
+    ...(options.staticDir ? { staticDir: options.staticDir } : {}),
+  });
+  const url = await app.listen({ host: settings.host, port: settings.port });
+
+  let ready: Promise<void> = Promise.resolve();
+  if (options.demoDir) {
+    const missing = await goldMissing({ db: readers } as never);
+    if (missing.length) {
+      app.strata.state.loading = 'loading the demo data into the warehouse';
+      options.say(`loading the demo data (about half a minute); ${url}/ready answers 503 until it is done`);
+      ready = app.strata.runner
+        .run({ inputs: [options.demoDir], command: 'demo' })
+        .then((result) => options.say(`demo data loaded: run ${result.runId} ${result.status} in ${result.durationMs} ms`))
+        .finally(() => {
+          app.strata.state.loading = null;
+        });
+    }
+  }
+  return {
+    app,
+    url,
+    ready,
+    async close() {
+      await app.close();
+      await readers.close();
+      await closeWriter(writer);
+    },
+  };
+}
+
+const closeWriter = (writer: Warehouse): Promise<void> => writer.close();

@@ -1,0 +1,100 @@
+/**
+ * Extra connections on the process's one DuckDB instance (DuckDBInstance.fromCache), so HTTP reads
+ * run beside the writer instead of queueing behind a pipeline run. Each query has a deadline after
+ * which the connection is interrupted: no request keeps the engine busy for minutes.
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { StrataError } from '../../shared/index.js';
+import { engineError } from '../engine-error.js';
+import type { OpenWarehouseOptions, Row, SqlParams } from '../warehouse.js';
+import { toDuckDBParams } from './duckdb-params.js';
+
+export interface ReaderPool {
+  /** Runs one read with a deadline; a query past it fails with STRATA_ERR_QUERY_TIMEOUT. */
+  query<T = Row>(sql: string, params?: SqlParams, options?: { readonly timeoutMs?: number }): Promise<T[]>;
+  /**
+   * Turns off file access for the whole instance except under `allowedDirectories` (the staging
+   * and input folders the pipeline reads), then locks the configuration.
+   */
+  lockDown(allowedDirectories: readonly string[]): Promise<void>;
+  readonly size: number;
+  close(): Promise<void>;
+}
+
+export interface ReaderPoolOptions extends Pick<OpenWarehouseOptions, 'path' | 'threads' | 'memoryLimit'> {
+  readonly connections: number;
+  readonly defaultTimeoutMs: number;
+}
+
+/** Must match the settings openDuckDBWarehouse passes, or fromCache refuses the second open. */
+function settingsOf(options: ReaderPoolOptions): Record<string, string> {
+  const settings: Record<string, string> = {};
+  if (options.threads) settings['threads'] = String(options.threads);
+  if (options.memoryLimit) settings['memory_limit'] = options.memoryLimit;
+  return settings;
+}
+
+export async function openReaderPool(options: ReaderPoolOptions): Promise<ReaderPool> {
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.fromCache(options.path, settingsOf(options));
+  } catch (error) {
+    throw engineError(error, `open ${options.path}`);
+  }
+  const idle: DuckDBConnection[] = [];
+  for (let i = 0; i < Math.max(1, options.connections); i++) idle.push(await instance.connect());
+  const all = [...idle];
+  const waiters: ((c: DuckDBConnection) => void)[] = [];
+
+  const acquire = (): Promise<DuckDBConnection> => {
+    const free = idle.pop();
+    return free ? Promise.resolve(free) : new Promise((resolve) => waiters.push(resolve));
+  };
+  const release = (connection: DuckDBConnection): void => {
+    const next = waiters.shift();
+    if (next) next(connection);
+    else idle.push(connection);
+  };
+
+  return {
+    size: all.length,
+    async query<T = Row>(sql: string, params?: SqlParams, queryOptions?: { readonly timeoutMs?: number }): Promise<T[]> {
+      const connection = await acquire();
+      const timeoutMs = queryOptions?.timeoutMs ?? options.defaultTimeoutMs;
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        connection.interrupt();
+      }, timeoutMs);
+      try {
+        const bound = toDuckDBParams(params);
+        const reader = await connection.runAndReadAll(sql, bound?.values, bound?.types);
+        return reader.getRowObjectsJson() as T[];
+      } catch (error) {
+        if (timedOut) {
+          throw new StrataError('STRATA_ERR_QUERY_TIMEOUT', `the query took longer than ${timeoutMs} ms and was stopped`, { cause: error });
+        }
+        throw engineError(error, sql, params);
+      } finally {
+        clearTimeout(timer);
+        release(connection);
+      }
+    },
+    async lockDown(allowedDirectories) {
+      const connection = await acquire();
+      try {
+        const dirs = allowedDirectories.map((d) => `'${d.replaceAll("'", "''")}'`).join(', ');
+        await connection.run(`SET allowed_directories = [${dirs}]`);
+        await connection.run('SET enable_external_access = false');
+        await connection.run('SET lock_configuration = true');
+      } catch (error) {
+        throw engineError(error, 'lock down external access');
+      } finally {
+        release(connection);
+      }
+    },
+    async close() {
+      for (const connection of all) connection.closeSync();
+    },
+  };
+}
