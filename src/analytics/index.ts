@@ -14,3 +14,4 @@ export { forecastRevenue, FORECAST_MAX_HORIZON, FORECAST_METHOD, type ForecastRe
 export { fitHoltWinters, seasonalNaive } from './holt-winters.js';
 export { searchProducts, searchTokens, SEARCH_MAX_RESULTS, type SearchHit, type SearchResult } from './product-search.js';
 export { quarantineRows, QUARANTINE_PAGE_MAX, type QuarantineRow } from './quarantine-rows.js';
+export { runConsoleQuery, relationsOf, CONSOLE_MAX_ROWS, CONSOLE_SCHEMAS, type ConsoleResult } from './sql-console.js';

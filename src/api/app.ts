@@ -26,6 +26,7 @@ import { createResponseCache, type ResponseCache } from './response-cache.js';
 import type { AppState, RouteDeps } from './route-deps.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
+import { consoleRoutes } from './routes/console.js';
 import { customerRoutes } from './routes/customers.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -84,7 +85,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerErrorHandling(app);
   registerMetrics(app, metrics);
-  await app.register(helmet, { global: true });
+  // No upgrade-insecure-requests: on a plain-HTTP host it would send the dashboard's calls to https.
+  await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
   await registerRateLimit(app, settings);
   const signer = createTokenSigner(deps.secrets.jwtKey, settings.accessTokenTtlSeconds);
   const apiKeys = registerAuth(app, { signer, db: deps.reader });
@@ -117,9 +119,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   operationRoutes(app, routeDeps);
   ingestRoutes(app, routeDeps);
   adminRoutes(app, routeDeps);
+  consoleRoutes(app, routeDeps);
 
   if (deps.staticDir && existsSync(path.join(deps.staticDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: path.resolve(deps.staticDir), prefix: '/app/' });
+    app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.redirect('/app/'));
   }
   return app;
 }

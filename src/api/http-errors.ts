@@ -3,6 +3,7 @@ import type { ErrorCode } from '../shared/index.js';
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   STRATA_ERR_BAD_REQUEST: 400,
+  STRATA_ERR_QUERY_NOT_READ_ONLY: 400,
   STRATA_ERR_USAGE: 400,
   STRATA_ERR_CSV_HEADER: 422,
   STRATA_ERR_CSV_COLUMNS: 422,

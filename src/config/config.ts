@@ -19,6 +19,18 @@ const configSchema = z
     ingestConcurrency: z.coerce.number().int().min(1).max(64).default(4),
     duckdbThreads: z.coerce.number().int().min(1).max(256).optional(),
     duckdbMemoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i).optional(),
+    /** NATS server for streaming ingestion. */
+    natsUrl: z.string().min(1).default('nats://127.0.0.1:4222'),
+    /** JetStream stream, subject and durable consumer that carry transaction events. */
+    streamName: z.string().regex(/^[A-Za-z0-9_-]+$/).default('RETAIL_TRANSACTIONS'),
+    streamSubject: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/).default('retail.transactions'),
+    streamDurable: z.string().regex(/^[A-Za-z0-9_-]+$/).default('strata-bronze'),
+    /** Most messages per micro-batch (one bronze transaction); twice this may be unacknowledged at once. */
+    streamBatchSize: z.coerce.number().int().min(1).max(100_000).default(5000),
+    /** A message delivered more often than this is dead-lettered. */
+    streamMaxDeliveries: z.coerce.number().int().min(1).max(1000).default(5),
+    /** How long the broker waits for an acknowledgement before redelivering. */
+    streamAckWaitMs: z.coerce.number().int().min(1000).default(30_000),
   })
   .strict();
 
@@ -33,6 +45,13 @@ const ENV_KEYS: Readonly<Record<string, keyof z.infer<typeof configSchema>>> = {
   STRATA_INGEST_CONCURRENCY: 'ingestConcurrency',
   STRATA_DUCKDB_THREADS: 'duckdbThreads',
   STRATA_DUCKDB_MEMORY_LIMIT: 'duckdbMemoryLimit',
+  STRATA_NATS_URL: 'natsUrl',
+  STRATA_STREAM_NAME: 'streamName',
+  STRATA_STREAM_SUBJECT: 'streamSubject',
+  STRATA_STREAM_DURABLE: 'streamDurable',
+  STRATA_STREAM_BATCH_SIZE: 'streamBatchSize',
+  STRATA_STREAM_MAX_DELIVERIES: 'streamMaxDeliveries',
+  STRATA_STREAM_ACK_WAIT_MS: 'streamAckWaitMs',
 };
 
 /** Builds a frozen config from overrides and the environment; names the bad variable on error. */

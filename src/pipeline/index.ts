@@ -1,4 +1,10 @@
-export { runPipeline, goldIsBuilt, type PipelineOptions, type PipelineResult, type Totals } from './run-pipeline.js';
+export { runPipeline, goldIsBuilt, partitionOf, type PipelineOptions, type PipelineResult, type Totals } from './run-pipeline.js';
 export { markInterruptedRuns, listRuns, runSteps, type RunRow, type RunStatus } from './run-store.js';
 export { loadGoldModels, buildOrder, type Model } from './model-graph.js';
 export { openProjectWarehouse } from './open-warehouse.js';
+export * from './assets/index.js';
+export * from './events/index.js';
+export * from './planner/index.js';
+export * from './executor/index.js';
+export { retryRun } from './retry-run.js';
+export { runStreamConsumer, processPendingBatches, type StreamRunResult } from './stream-run.js';

@@ -1,17 +1,24 @@
 /**
- * `strata run`: ingest pending files, score them, move them to silver, rebuild gold; every step
- * recorded. Each stage commits on its own, so a crash leaves whole batches in bronze that the
- * next run picks up, and re-running on the same inputs changes nothing.
+ * `strata run`: plans the asset graph against the warehouse's state (ingest -> quality_silver ->
+ * one asset per gold model), executes the plan, and records every step in the event log
+ * (meta.events, the source of truth) and in meta.runs / meta.run_steps (the summaries other
+ * readers use). Each asset commits on its own with the event proving it, so a crash leaves whole
+ * batches and whole models, and the next run plans exactly what did not commit.
  */
 import path from 'node:path';
 import type { StrataConfig } from '../config/index.js';
 import type { Warehouse } from '../engine/index.js';
-import { ingestPaths, type DateOrder, type FileOutcome } from '../ingest/index.js';
+import { ingestPaths, type DateOrder, type FileOutcome, type IngestReport } from '../ingest/index.js';
 import { TRANSACTION_RULES, evaluateQuality, loadReferenceData, type QualitySummary } from '../quality/index.js';
 import { StrataError, describeError, isStrataError, modelsDir } from '../shared/index.js';
-import { loadGoldModels } from './model-graph.js';
+import { INGEST, QUALITY_SILVER, buildAssetGraph, type AssetDef, type AssetGraph } from './assets/index.js';
+import { appendEvents, createEventBus, lastMaterializations, type PipelineEvent, type PipelineEventBus, type RunRequest } from './events/index.js';
+import { execute, type ExecutableStep, type StepOutcome } from './executor/index.js';
+import { loadGoldModels, type Model } from './model-graph.js';
+import { plan, type PlanState } from './planner/index.js';
 import { finishRun, recordStep, startRun, type RunStatus } from './run-store.js';
-import { buildGold, type GoldResult } from './steps/gold-step.js';
+import type { CheckOutcome, GoldResult } from './steps/gold-step.js';
+import { materializeModel, type ModelBuild } from './steps/gold-model-step.js';
 import { buildSilver, type BatchAccount } from './steps/silver-step.js';
 
 export interface PipelineOptions {
@@ -22,6 +29,18 @@ export interface PipelineOptions {
   readonly forceGold?: boolean;
   /** Stop after bronze (the `ingest` command). */
   readonly ingestOnly?: boolean;
+  /** false for a backfill: build without evaluating model checks (nothing is blocked by them). */
+  readonly checks?: boolean;
+  /** Where run events go as they happen (the API subscribes for cache invalidation). */
+  readonly bus?: PipelineEventBus;
+  /** Cancels the run: steps not started are cancelled, running ones are asked to stop. */
+  readonly signal?: AbortSignal;
+  /** Steps run at once; steps that write share the one writer connection regardless. */
+  readonly concurrency?: number;
+  /** The run this one retries (`strata runs retry`). */
+  readonly retryOf?: string;
+  /** Gold models to build (default: models/gold). */
+  readonly goldModels?: readonly Model[];
 }
 
 export interface Totals {
@@ -44,18 +63,6 @@ export interface PipelineResult {
   readonly error: StrataError | null;
 }
 
-async function step<T>(warehouse: Warehouse, runId: string, name: string, work: () => Promise<{ value: T; rowsIn?: number; rowsOut?: number; detail?: unknown }>): Promise<T> {
-  const startedAt = new Date();
-  try {
-    const { value, rowsIn, rowsOut, detail } = await work();
-    await recordStep(warehouse, runId, { step: name, status: 'succeeded', startedAt, finishedAt: new Date(), rowsIn, rowsOut, detail });
-    return value;
-  } catch (error) {
-    await recordStep(warehouse, runId, { step: name, status: 'failed', startedAt, finishedAt: new Date(), error: describeError(error) });
-    throw error;
-  }
-}
-
 const sumTotals = (accounts: readonly BatchAccount[]): Totals => ({
   rows_in: accounts.reduce((s, a) => s + a.rows_in, 0),
   rows_to_silver: accounts.reduce((s, a) => s + a.rows_to_silver, 0),
@@ -63,9 +70,50 @@ const sumTotals = (accounts: readonly BatchAccount[]): Totals => ({
   duplicates_removed: accounts.reduce((s, a) => s + a.duplicates_removed, 0),
 });
 
+/** Day partition of a landing file (files are named by day), else its name. */
+export const partitionOf = (file: string): string => /(\d{4}-\d{2}-\d{2})/.exec(path.basename(file))?.[1] ?? path.basename(file);
+
+type StepValue =
+  | { readonly kind: 'ingest'; readonly report: IngestReport }
+  | { readonly kind: 'quality_silver'; readonly summary: QualitySummary; readonly accounts: readonly BatchAccount[] }
+  | { readonly kind: 'gold_model'; readonly build: ModelBuild };
+
+async function readState(warehouse: Warehouse, graph: AssetGraph): Promise<PlanState> {
+  const [{ pending } = { pending: 0 }] = await warehouse.query<{ pending: number }>(`SELECT count(*)::INTEGER AS pending FROM bronze.batches WHERE status = 'loaded'`);
+  const existing = new Set(
+    (await warehouse.query<{ name: string }>(
+      `SELECT 'gold.' || table_name AS name FROM duckdb_tables() WHERE schema_name = 'gold' UNION ALL SELECT 'gold.' || view_name FROM duckdb_views() WHERE schema_name = 'gold'`,
+    )).map((r) => r.name),
+  );
+  const missing = graph.assets.filter((a) => a.kind === 'gold_model' && !existing.has(a.key)).map((a) => a.key);
+  return { pendingBatches: pending, missing, lastMaterialized: await lastMaterializations(warehouse) };
+}
+
 export async function runPipeline(warehouse: Warehouse, config: StrataConfig, options: PipelineOptions): Promise<PipelineResult> {
   const started = performance.now();
-  const runId = await startRun(warehouse, options.command ?? 'run');
+  const command = options.command ?? 'run';
+  const runId = await startRun(warehouse, command);
+  const bus = options.bus ?? createEventBus();
+  // Events outside a transaction are appended in order, one write at a time, and published at once.
+  let logTail: Promise<void> = Promise.resolve();
+  let logFailure: unknown = null;
+  const publish = (events: readonly PipelineEvent[]): void => events.forEach((e) => bus.emit(e));
+  const log = (...events: PipelineEvent[]): Promise<void> => {
+    publish(events);
+    logTail = logTail.then(() => appendEvents(warehouse, events)).catch((failure: unknown) => void (logFailure ??= failure));
+    return logTail;
+  };
+  const request: RunRequest = {
+    command,
+    inputs: options.inputs.map((i) => path.resolve(i)),
+    dateOrder: options.dateOrder ?? null,
+    forceGold: Boolean(options.forceGold),
+    ingestOnly: Boolean(options.ingestOnly),
+    checks: options.checks !== false,
+    retryOf: options.retryOf ?? null,
+  };
+  void log({ kind: 'run_started', runId, detail: request });
+
   let files: readonly FileOutcome[] = [];
   let batches: readonly BatchAccount[] = [];
   let quality: QualitySummary | null = null;
@@ -73,9 +121,32 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
   let error: StrataError | null = null;
 
   try {
-    if (options.inputs.length) {
-      const report = await step(warehouse, runId, 'ingest', async () => {
-        const value = await ingestPaths(warehouse, options.inputs, {
+    const graph = buildAssetGraph(options.goldModels ?? loadGoldModels(path.join(modelsDir(), 'gold')));
+    const assets = new Map(graph.assets.map((a) => [a.key, a]));
+    const thePlan = plan(graph, await readState(warehouse, graph), {
+      inputs: options.inputs,
+      ingestOnly: options.ingestOnly,
+      force: options.forceGold ? graph.assets.filter((a) => a.kind === 'gold_model').map((a) => a.key) : [],
+      checks: options.checks,
+    });
+    const steps = thePlan.steps.map((planned): ExecutableStep<StepValue> => {
+      const asset = assets.get(planned.asset)!;
+      const checks = graph.checks.filter((c) => c.asset === asset.key && planned.checks.includes(c.name));
+      return {
+        id: planned.id,
+        deps: planned.deps,
+        when: planned.when,
+        resource: asset.writes ? 'warehouse-writer' : undefined,
+        timeoutMs: asset.timeoutMs,
+        retry: asset.retry,
+        run: () => runAsset(asset, checks),
+      } as ExecutableStep<StepValue>;
+    });
+    const stepTimes = new Map<string, { startedAt: Date; finishedAt?: Date }>();
+
+    const runAsset = async (asset: AssetDef, checks: typeof graph.checks): Promise<{ changed: boolean; value: StepValue }> => {
+      if (asset.kind === 'ingest') {
+        const report = await ingestPaths(warehouse, options.inputs, {
           runId,
           stagingDir: path.join(config.dataDir, 'staging'),
           maxLineBytes: config.maxLineBytes,
@@ -83,37 +154,107 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
           defaultDateOrder: config.defaultDateOrder,
           dateOrder: options.dateOrder,
         });
-        return { value, rowsOut: value.rowsIn, detail: { loaded: value.loaded, skipped: value.skipped, failed: value.failed } };
-      });
-      files = report.files;
-    }
-    if (!options.ingestOnly) {
-      const processed = await step(warehouse, runId, 'quality_silver', async () => {
+        const loaded = report.files.flatMap((f) => (f.status === 'loaded' ? [f] : []));
+        await log(
+          ...loaded.map((f): PipelineEvent => ({ kind: 'rows_written', runId, stepId: INGEST, asset: INGEST, partition: partitionOf(f.file), rows: f.batch.rowsIn })),
+          ...(loaded.length ? [{ kind: 'asset_materialized', runId, stepId: INGEST, asset: INGEST, rows: report.rowsIn } as const] : []),
+        );
+        return { changed: report.loaded > 0, value: { kind: 'ingest', report } };
+      }
+      if (asset.kind === 'quality_silver') {
+        let committed: PipelineEvent[] = [];
         const value = await warehouse.transaction(async (tx) => {
           await loadReferenceData(tx);
           const summary = await evaluateQuality(tx, runId, TRANSACTION_RULES);
           const accounts = summary.batches > 0 ? await buildSilver(tx) : [];
+          committed = accounts.length
+            ? [
+                ...accounts.map((a): PipelineEvent => ({ kind: 'rows_written', runId, stepId: QUALITY_SILVER, asset: QUALITY_SILVER, partition: partitionOf(a.file_path), rows: a.rows_to_silver })),
+                { kind: 'asset_materialized', runId, stepId: QUALITY_SILVER, asset: QUALITY_SILVER, rows: sumTotals(accounts).rows_to_silver },
+              ]
+            : [];
+          // Committed with silver: the planner's view of "silver changed" can never run ahead of the data.
+          await appendEvents(tx, committed);
           return { summary, accounts };
         });
-        const totals = sumTotals(value.accounts);
-        return { value, rowsIn: totals.rows_in, rowsOut: totals.rows_to_silver, detail: totals };
-      });
-      quality = processed.summary;
-      batches = processed.accounts;
-      const goldMissing = !(await goldIsBuilt(warehouse));
-      if (batches.length > 0 || goldMissing || options.forceGold) {
-        gold = await step(warehouse, runId, 'gold', async () => {
-          const value = await buildGold(warehouse, runId, loadGoldModels(path.join(modelsDir(), 'gold')));
-          return { value, rowsOut: value.models.find((m) => m.name === 'fact_sales')?.rows ?? 0, detail: value.models };
-        });
+        publish(committed);
+        return { changed: value.accounts.length > 0, value: { kind: 'quality_silver', ...value } };
+      }
+      const build = await materializeModel(warehouse, runId, asset, checks, (events) => log(...events));
+      publish(build.events);
+      return { changed: true, value: { kind: 'gold_model', build } };
+    };
+
+    const outcomes = await execute(steps, {
+      concurrency: options.concurrency ?? 2,
+      ...(options.signal ? { signal: options.signal } : {}),
+      hooks: {
+        onStart(id, attempt) {
+          if (attempt === 1) stepTimes.set(id, { startedAt: new Date() });
+          void log({ kind: 'step_started', runId, stepId: id, asset: id, attempt });
+        },
+        onRetry(id, attempt, delayMs, cause) {
+          void log({ kind: 'step_retrying', runId, stepId: id, asset: id, attempt, delayMs, errorCode: cause.code, error: describeError(cause) });
+        },
+        onFinish(id, outcome) {
+          const times = stepTimes.get(id);
+          if (times) times.finishedAt = new Date();
+          void log(finishEvent(runId, id, outcome));
+        },
+      },
+    });
+
+    const valueOf = <K extends StepValue['kind']>(id: string, kind: K): Extract<StepValue, { kind: K }> | undefined => {
+      const o = outcomes.get(id);
+      return o?.status === 'succeeded' && o.value.kind === kind ? (o.value as Extract<StepValue, { kind: K }>) : undefined;
+    };
+    files = valueOf(INGEST, 'ingest')?.report.files ?? [];
+    const processed = valueOf(QUALITY_SILVER, 'quality_silver');
+    quality = processed?.summary ?? null;
+    batches = processed?.accounts ?? [];
+    const builds = thePlan.steps.flatMap((s) => valueOf(s.id, 'gold_model')?.build ?? []);
+    const goldOutcomes = thePlan.steps.filter((s) => assets.get(s.asset)!.kind === 'gold_model').map((s) => [s.id, outcomes.get(s.id)!] as const);
+    const failedChecks = goldOutcomes.some(([, o]) => o.status === 'failed');
+    if (builds.length || failedChecks) {
+      gold = { models: builds.map((b) => ({ name: b.name, rows: b.rows, ms: b.ms })), checks: builds.flatMap((b): readonly CheckOutcome[] => b.checks) };
+    }
+    const firstFailure = thePlan.steps.map((s) => outcomes.get(s.id)!).find((o) => o.status === 'failed' || o.status === 'cancelled');
+    if (firstFailure) error = firstFailure.status === 'failed' ? firstFailure.error : new StrataError('STRATA_ERR_CANCELLED', 'the run was cancelled before every step finished');
+    if (error && !builds.length) gold = null;
+
+    // The summaries other readers use: one row per stage, as before the asset graph.
+    const stageRow = async (step: string, ids: readonly string[], counts: (o: StepOutcome<StepValue>[]) => { rowsIn?: number; rowsOut?: number; detail?: unknown }): Promise<void> => {
+      const ran = ids.filter((id) => stepTimes.get(id)?.finishedAt);
+      const stage = ids.map((id) => outcomes.get(id)).filter((o): o is StepOutcome<StepValue> => Boolean(o));
+      if (!stage.length) return;
+      const failed = stage.find((o) => o.status === 'failed');
+      const startedAt = ran.length ? stepTimes.get(ran[0]!)!.startedAt : new Date();
+      const finishedAt = ran.length ? stepTimes.get(ran.at(-1)!)!.finishedAt! : startedAt;
+      const status = failed ? 'failed' : ran.length ? 'succeeded' : 'skipped';
+      await recordStep(warehouse, runId, { step, status, startedAt, finishedAt, ...(failed?.status === 'failed' ? { error: describeError(failed.error) } : counts(stage)) });
+    };
+    await stageRow('ingest', thePlan.steps.filter((s) => s.asset === INGEST).map((s) => s.id), () => {
+      const report = valueOf(INGEST, 'ingest')?.report;
+      return report ? { rowsOut: report.rowsIn, detail: { loaded: report.loaded, skipped: report.skipped, failed: report.failed } } : {};
+    });
+    if (!options.ingestOnly) {
+      const ids = thePlan.steps.filter((s) => s.asset === QUALITY_SILVER).map((s) => s.id);
+      if (ids.length) {
+        await stageRow('quality_silver', ids, () => ({ rowsIn: sumTotals(batches).rows_in, rowsOut: sumTotals(batches).rows_to_silver, detail: sumTotals(batches) }));
+      } else {
+        const now = new Date();
+        await recordStep(warehouse, runId, { step: 'quality_silver', status: 'skipped', startedAt: now, finishedAt: now, detail: { reason: 'no pending batches' } });
       }
     }
+    await stageRow('gold', goldOutcomes.map(([id]) => id), () => ({ rowsOut: builds.find((b) => b.name === 'fact_sales')?.rows ?? 0, detail: gold?.models ?? [] }));
   } catch (caught) {
     error = isStrataError(caught) ? caught : new StrataError('STRATA_ERR_ENGINE', describeError(caught), { cause: caught });
   }
 
+  await logTail;
+  if (logFailure && !error) error = new StrataError('STRATA_ERR_ENGINE', `the event log could not be written: ${describeError(logFailure)}`, { cause: logFailure });
   const failedFiles = files.filter((f) => f.status === 'failed').length;
-  const status: RunStatus = error ? 'failed' : failedFiles > 0 ? 'partial' : 'succeeded';
+  const status: 'succeeded' | 'partial' | 'failed' = error ? 'failed' : failedFiles > 0 ? 'partial' : 'succeeded';
   const totals = sumTotals(batches);
   const warehouseTotals = await totalsOfWarehouse(warehouse);
   const summary = {
@@ -121,8 +262,26 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
     files: { loaded: files.filter((f) => f.status === 'loaded').length, skipped: files.filter((f) => f.status === 'skipped').length, failed: failedFiles },
     batches: batches.length,
   };
-  await finishRun(warehouse, runId, status, summary, error ? describeError(error) : failedFiles ? `${failedFiles} file(s) could not be loaded` : undefined);
+  const message = error ? describeError(error) : failedFiles ? `${failedFiles} file(s) could not be loaded` : undefined;
+  await log({ kind: 'run_finished', runId, status, error: message ?? null });
+  await finishRun(warehouse, runId, status, summary, message);
   return { runId, status, durationMs: Math.round(performance.now() - started), files, batches, totals, warehouseTotals, quality, gold, error };
+}
+
+function finishEvent(runId: string, id: string, outcome: StepOutcome<StepValue>): PipelineEvent {
+  const base = { runId, stepId: id, asset: id };
+  switch (outcome.status) {
+    case 'succeeded':
+      return { ...base, kind: 'step_succeeded', attempts: outcome.attempts, changed: outcome.changed };
+    case 'failed':
+      return { ...base, kind: 'step_failed', attempts: outcome.attempts, errorCode: outcome.error.code, error: describeError(outcome.error) };
+    case 'blocked':
+      return { ...base, kind: 'step_skipped', reason: `blocked: ${outcome.by} failed` };
+    case 'skipped':
+      return { ...base, kind: 'step_skipped', reason: outcome.reason };
+    case 'cancelled':
+      return { ...base, kind: 'step_skipped', reason: 'cancelled' };
+  }
 }
 
 /** Gold is built once its last model exists (fact_sales is a view, the marts are tables). */

@@ -17,6 +17,14 @@ export interface StepRecord {
 
 /** A run left `running` means its process died (one writer per file): mark it so. */
 export async function markInterruptedRuns(warehouse: Warehouse): Promise<number> {
+  // The event log is append-only: an interrupted run gets an event, nothing is rewritten.
+  await warehouse.execute(
+    `INSERT INTO meta.events (run_id, occurred_at, kind, status)
+     SELECT s.run_id, now(), 'run_interrupted', 'interrupted' FROM meta.events s
+     WHERE s.kind = 'run_started'
+       AND NOT EXISTS (SELECT 1 FROM meta.events e WHERE e.run_id = s.run_id AND e.kind IN ('run_finished', 'run_interrupted'))
+     ORDER BY s.event_id`,
+  );
   const rows = await warehouse.query<{ n: number }>(
     `UPDATE meta.runs SET status = 'interrupted', finished_at = now(), error = 'the process stopped before the run finished'
      WHERE status = 'running' RETURNING 1 AS n`,

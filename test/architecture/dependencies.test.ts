@@ -20,9 +20,10 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   quality: ['shared', 'engine'],
   analytics: ['shared', 'engine'],
   privacy: ['shared', 'engine'],
-  pipeline: ['shared', 'config', 'observability', 'engine', 'ingest', 'quality'],
+  stream: ['shared', 'config', 'observability', 'engine', 'quality'],
+  pipeline: ['shared', 'config', 'observability', 'engine', 'ingest', 'quality', 'stream'],
   api: ['shared', 'config', 'observability', 'engine', 'ingest', 'quality', 'analytics', 'privacy', 'pipeline'],
-  cli: ['shared', 'config', 'observability', 'engine', 'ingest', 'quality', 'analytics', 'privacy', 'pipeline', 'generate', 'api'],
+  cli: ['shared', 'config', 'observability', 'engine', 'ingest', 'quality', 'analytics', 'privacy', 'pipeline', 'generate', 'api', 'stream'],
 };
 
 function sourceFiles(dir: string): string[] {

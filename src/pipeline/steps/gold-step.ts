@@ -52,7 +52,7 @@ async function runChecks(tx: WarehouseSession, model: Model, rows: number): Prom
 }
 
 /** Check results are written outside the build transaction, so failures are kept when it rolls back. */
-async function recordChecks(warehouse: Warehouse, runId: string, outcomes: readonly CheckOutcome[]): Promise<void> {
+export async function recordChecks(warehouse: WarehouseSession, runId: string, outcomes: readonly CheckOutcome[]): Promise<void> {
   if (!outcomes.length) return;
   await warehouse.execute(
     `INSERT INTO quality.check_results
@@ -85,7 +85,7 @@ export async function buildGold(warehouse: Warehouse, runId: string, models: rea
 }
 
 /** CREATE OR REPLACE cannot turn a view into a table or back, so drop a relation of the other kind first. */
-async function replaceRelation(tx: WarehouseSession, model: Model): Promise<void> {
+export async function replaceRelation(tx: WarehouseSession, model: Pick<Model, 'name' | 'sql' | 'materialized'>): Promise<void> {
   const kind = model.materialized === 'view' ? 'VIEW' : 'TABLE';
   const existing = await tx.query<{ kind: string }>(
     `SELECT 'TABLE' AS kind FROM duckdb_tables() WHERE schema_name = 'gold' AND table_name = $name

@@ -14,11 +14,12 @@ export function register(program: Command): void {
     .argument('[paths...]', 'files or folders to ingest (default: <data-dir>/landing)')
     .addOption(dateOrderOption())
     .option('--rebuild-gold', 'rebuild gold even if no new batch arrived')
-    .action(async (paths: string[], options: { dateOrder?: 'iso' | 'mdy' | 'dmy'; rebuildGold?: boolean }, command: Command) => {
+    .option('--skip-checks', 'build gold without evaluating model checks (for backfills); nothing is blocked by them')
+    .action(async (paths: string[], options: { dateOrder?: 'iso' | 'mdy' | 'dmy'; rebuildGold?: boolean; skipChecks?: boolean }, command: Command) => {
       const ctx = contextOf(command);
       const inputs = paths.length ? paths : [path.join(ctx.config.dataDir, 'landing')];
       const result = await withWarehouse(ctx, (warehouse) =>
-        runPipeline(warehouse, ctx.config, { inputs, dateOrder: options.dateOrder, command: 'run', forceGold: Boolean(options.rebuildGold) }),
+        runPipeline(warehouse, ctx.config, { inputs, dateOrder: options.dateOrder, command: 'run', forceGold: Boolean(options.rebuildGold), checks: !options.skipChecks }),
       );
       ctx.out.result(runAsJson(result), () => runAsText(result));
       if (result.status !== 'succeeded') process.exitCode = 1;

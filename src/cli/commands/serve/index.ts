@@ -21,9 +21,9 @@ export function register(program: Command): void {
         settings: { ...(options.host ? { host: options.host } : {}), ...(options.port ? { port: options.port } : {}) },
         staticDir: path.join(projectRoot(), 'web', 'dist'),
       });
-      ctx.out.result({ url: server.url, docs: `${server.url}/docs`, openapi: `${server.url}/openapi.json` }, () =>
+      ctx.out.result({ url: server.url, dashboard: `${server.url}/app/`, docs: `${server.url}/docs`, openapi: `${server.url}/openapi.json` }, () =>
         [
-          `Strata API listening on ${server.url}  (docs: ${server.url}/docs, OpenAPI: ${server.url}/openapi.json)`,
+          `Strata dashboard: ${server.url}/app/   API: ${server.url}/api/v1  (docs: ${server.url}/docs, OpenAPI: ${server.url}/openapi.json)`,
           `get a token: curl -s -X POST ${server.url}/api/v1/auth/login -H 'content-type: application/json' -d '{"username":"admin","password":"<password>"}'`,
           `then:        curl -s ${server.url}/api/v1/kpis -H "authorization: Bearer <access_token>"`,
         ].join('\n'),

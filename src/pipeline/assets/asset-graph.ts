@@ -1,0 +1,98 @@
+/**
+ * The asset graph of the pipeline, declared in code: ingest (partitioned by day, one partition
+ * per landing file) -> quality_silver -> one asset per gold model, with dependencies read from
+ * the models' SQL as before. Model checks come from the models' declarations but are kept apart.
+ */
+import { StrataError } from '../../shared/index.js';
+import { buildOrder, type Model, type ModelCheck } from '../model-graph.js';
+import { NO_RETRY, type AssetDef, type AssetGraph, type CheckDef, type RetryPolicy } from './asset-types.js';
+
+export const INGEST = 'ingest';
+export const QUALITY_SILVER = 'quality_silver';
+export const goldKey = (model: string): string => `gold.${model}`;
+
+/** Reading files can meet a transient error (a file still being copied, a busy disk): retry it. */
+const INGEST_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 4_000, factor: 2 };
+const MINUTE = 60_000;
+
+function checkDefs(model: Model, check: ModelCheck): CheckDef[] {
+  const table = `gold.${model.name}`;
+  const asset = goldKey(model.name);
+  const base = { asset, kind: check.kind, severity: check.severity } as const;
+  switch (check.kind) {
+    case 'not_null':
+      return check.columns.map((c) => ({ ...base, name: `not_null(${c})`, sql: `SELECT count(*)::INTEGER AS n FROM ${table} WHERE ${c} IS NULL` }));
+    case 'unique':
+      return [{
+        ...base,
+        name: `unique(${check.columns.join(', ')})`,
+        sql: `SELECT count(*)::INTEGER AS n FROM (SELECT ${check.columns.join(', ')} FROM ${table} GROUP BY ALL HAVING count(*) > 1)`,
+      }];
+    case 'relationship':
+      return [{
+        ...base,
+        name: `relationship(${check.column} -> ${check.to}.${check.field})`,
+        sql: `SELECT count(*)::INTEGER AS n FROM ${table} a WHERE a.${check.column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${check.to} b WHERE b.${check.field} = a.${check.column})`,
+      }];
+    case 'expression':
+      return [{ ...base, name: check.name, sql: `SELECT count(*)::INTEGER AS n FROM ${table} WHERE ${check.violation}` }];
+  }
+}
+
+/** Builds the graph from the gold models (as loaded by loadGoldModels); throws on a cycle. */
+export function buildAssetGraph(models: readonly Model[]): AssetGraph {
+  const ordered = buildOrder(models);
+  const assets: AssetDef[] = [
+    {
+      key: INGEST,
+      kind: 'ingest',
+      description: 'Landing files (CSV/Excel) into bronze, one batch per file; a file already loaded is a no-op.',
+      deps: [],
+      partitioning: 'day',
+      retry: INGEST_RETRY,
+      timeoutMs: 30 * MINUTE,
+      writes: true,
+    },
+    {
+      key: QUALITY_SILVER,
+      kind: 'quality_silver',
+      description: 'Quality rules over pending bronze batches; passing rows to silver.transactions, failing rows to quarantine.',
+      deps: [INGEST],
+      partitioning: 'day',
+      retry: NO_RETRY,
+      timeoutMs: 30 * MINUTE,
+      writes: true,
+    },
+    ...ordered.map((m): AssetDef => ({
+      key: goldKey(m.name),
+      kind: 'gold_model',
+      description: m.description,
+      deps: m.dependsOn.length ? [...m.dependsOn].sort().map(goldKey) : [QUALITY_SILVER],
+      partitioning: 'none',
+      retry: NO_RETRY,
+      timeoutMs: 15 * MINUTE,
+      writes: true,
+      sql: m.sql,
+      materialized: m.materialized,
+    })),
+  ];
+  return { assets, checks: ordered.flatMap((m) => m.checks.flatMap((c) => checkDefs(m, c))) };
+}
+
+export function assetOf(graph: AssetGraph, key: string): AssetDef {
+  const asset = graph.assets.find((a) => a.key === key);
+  if (!asset) throw new StrataError('STRATA_ERR_USAGE', `no asset named ${key}; assets: ${graph.assets.map((a) => a.key).join(', ')}`);
+  return asset;
+}
+
+/** The asset and everything upstream of it, or downstream when `direction` says so, in graph order. */
+export function related(graph: AssetGraph, key: string, direction: 'upstream' | 'downstream'): readonly AssetDef[] {
+  assetOf(graph, key);
+  const keep = new Set([key]);
+  const assets = direction === 'upstream' ? [...graph.assets].reverse() : graph.assets;
+  for (const asset of assets) {
+    if (direction === 'upstream' && keep.has(asset.key)) for (const dep of asset.deps) keep.add(dep);
+    if (direction === 'downstream' && asset.deps.some((d) => keep.has(d))) keep.add(asset.key);
+  }
+  return graph.assets.filter((a) => keep.has(a.key));
+}

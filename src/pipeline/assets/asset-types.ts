@@ -1,0 +1,53 @@
+/**
+ * What an asset and a check are. Assets are the nodes of the graph (ingest, quality_silver and one
+ * per gold model); checks are declared apart, each naming the asset it guards, with a severity:
+ * a failing `error` check blocks the assets downstream of the one it checks, `warn` never blocks.
+ */
+
+/** How a failed attempt is retried: exponential backoff with full jitter between attempts. */
+export interface RetryPolicy {
+  /** Attempts in all, the first included (1 = no retry). */
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** Delay growth per attempt (2 = doubling). */
+  readonly factor: number;
+}
+
+export const NO_RETRY: RetryPolicy = { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, factor: 1 };
+
+export type AssetKind = 'ingest' | 'quality_silver' | 'gold_model';
+
+export interface AssetDef {
+  /** Unique key, e.g. `ingest`, `quality_silver`, `gold.fact_sales`. */
+  readonly key: string;
+  readonly kind: AssetKind;
+  readonly description: string;
+  readonly deps: readonly string[];
+  /** `day`: materialised per day partition (landing files are named by day). */
+  readonly partitioning: 'day' | 'none';
+  readonly retry: RetryPolicy;
+  /** A single attempt running longer than this fails with STRATA_ERR_STEP_TIMEOUT. */
+  readonly timeoutMs: number;
+  /** Needs the warehouse's single writer connection (DuckDB allows one writer). */
+  readonly writes: boolean;
+  /** For gold models: the SQL and how it is stored. */
+  readonly sql?: string;
+  readonly materialized?: 'table' | 'view';
+}
+
+export type CheckSeverity = 'error' | 'warn';
+
+/** A check over a materialised asset: `sql` counts violating rows (one column `n`). */
+export interface CheckDef {
+  readonly name: string;
+  readonly asset: string;
+  readonly kind: 'not_null' | 'unique' | 'relationship' | 'expression';
+  readonly severity: CheckSeverity;
+  readonly sql: string;
+}
+
+export interface AssetGraph {
+  readonly assets: readonly AssetDef[];
+  readonly checks: readonly CheckDef[];
+}

@@ -1,0 +1,4 @@
+export type { AssetDef, AssetGraph, AssetKind, CheckDef, CheckSeverity, RetryPolicy } from './asset-types.js';
+export { NO_RETRY } from './asset-types.js';
+export { buildAssetGraph, assetOf, related, goldKey, INGEST, QUALITY_SILVER } from './asset-graph.js';
+export { lineageAsJson, lineageAsMermaid, type Lineage } from './lineage.js';
