@@ -29,6 +29,18 @@ const ALIASES: Readonly<Record<CanonicalColumn, readonly string[]>> = {
   country: ['country', 'countryname', 'market', 'shipcountry'],
 };
 
+/** How the column is usually headed, for error messages. */
+export const USUAL_NAMES: Readonly<Record<CanonicalColumn, string>> = {
+  invoice_no: 'InvoiceNo or Invoice',
+  stock_code: 'StockCode',
+  description: 'Description',
+  quantity: 'Quantity',
+  invoice_date: 'InvoiceDate',
+  unit_price: 'UnitPrice or Price',
+  customer_id: 'CustomerID or Customer ID',
+  country: 'Country',
+};
+
 const normalise = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 export interface ColumnMapping {
@@ -46,14 +58,22 @@ export function mapColumns(header: readonly string[]): MappingResult {
   const positions = Object.fromEntries(CANONICAL_COLUMNS.map((c) => [c, null])) as Record<CanonicalColumn, number | null>;
   const extras: { index: number; name: string }[] = [];
   const conflicts: string[] = [];
+  const extraNames = new Set<string>();
+  // Extra columns are keys of one JSON object in bronze, so a repeated name gets a suffix.
+  const addExtra = (index: number, name: string): void => {
+    let unique = name;
+    for (let n = 2; extraNames.has(unique); n++) unique = `${name} (${n})`;
+    extraNames.add(unique);
+    extras.push({ index, name: unique });
+  };
   header.forEach((name, index) => {
     const key = normalise(name);
     const canonical = CANONICAL_COLUMNS.find((c) => ALIASES[c].includes(key));
     if (!canonical) {
-      extras.push({ index, name });
+      addExtra(index, name);
     } else if (positions[canonical] !== null) {
       conflicts.push(`"${header[positions[canonical]!]}" and "${name}" both map to ${canonical}`);
-      extras.push({ index, name });
+      addExtra(index, name);
     } else {
       positions[canonical] = index;
     }

@@ -1,13 +1,16 @@
 /**
  * One streaming pass over a text file before the engine reads it: content hash, encoding,
- * binary detection, the header line, physical line count and blank lines. Bounded memory:
- * only the header line and the blank line numbers are kept.
+ * binary detection, the header line, and where every record sits (blank lines, records that
+ * span lines, records over the line limit). Bounded memory: only the header line and the
+ * irregular records are kept.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { StrataError } from '../shared/index.js';
+import { parseHeaderLine } from './header.js';
+import { RecordTracker, type LineSpan, type LongRecord } from './record-tracker.js';
 
 export interface FileScan {
   readonly contentHash: string;
@@ -19,13 +22,19 @@ export interface FileScan {
   readonly headerLine: string;
   /** Physical lines, counting a last line without a newline. */
   readonly totalLines: number;
-  /** Empty lines after the header, which the CSV reader skips. */
+  /** Empty lines between records, which the CSV reader skips. */
   readonly blankLines: readonly number[];
+  /** Records whose quoted fields (or an unterminated quote) carry them over several lines. */
+  readonly multiLineRecords: readonly LineSpan[];
+  /** Records longer than the line limit. */
+  readonly longRecords: readonly LongRecord[];
+  /** The last record, when the file ends inside its quotes. */
+  readonly unclosedAtEnd: { readonly line: number; readonly offset: number } | null;
 }
 
 const LF = 0x0a;
-const CR = 0x0d;
 const CONTROL_SAMPLE_BYTES = 65_536;
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 function isSuspiciousControl(byte: number): boolean {
   return (byte < 0x09 && byte !== 0) || (byte > 0x0d && byte < 0x20 && byte !== 0x1b);
@@ -39,82 +48,85 @@ export function openText(file: string, gzip: boolean): Readable {
   return raw.pipe(gunzip);
 }
 
+/** 1-based line and column of `chunk[index]`, given where the chunk starts. */
+function positionIn(chunk: Buffer, index: number, start: { line: number; lineLength: number }): { line: number; column: number } {
+  let line = start.line;
+  let lastLf = -1;
+  for (let lf = chunk.indexOf(LF); lf !== -1 && lf < index; lf = chunk.indexOf(LF, lf + 1)) {
+    line++;
+    lastLf = lf;
+  }
+  return { line, column: lastLf === -1 ? start.lineLength + index + 1 : index - lastLf };
+}
+
+function delimiterByte(headerBytes: Buffer): number {
+  const text = (headerBytes.subarray(0, 3).equals(UTF8_BOM) ? headerBytes.subarray(3) : headerBytes).toString('latin1');
+  const parsed = parseHeaderLine(text.replace(/\r$/, ''));
+  return 'error' in parsed ? 0x2c : parsed.delimiter.charCodeAt(0);
+}
+
 export async function scanTextFile(file: string, displayPath: string, options: { gzip: boolean; maxLineBytes: number }): Promise<FileScan> {
   const hash = createHash('sha256');
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let utf8Valid = true;
   let firstNonUtf8Line: number | null = null;
   let bytes = 0;
-  let line = 1; // physical line of the next byte
-  let lineLength = 0; // bytes since the last LF, not counting a trailing CR
-  let lastWasCR = false;
-  let headerBytes: Buffer[] | null = [];
+  let headerParts: Buffer[] = [];
   let headerLength = 0;
-  let headerLine: string | null = null;
-  const blankLines: number[] = [];
+  let headerLine: Buffer | null = null;
+  let tracker: RecordTracker | null = null;
   let controlSeen = 0;
+  let firstControl: { line: number; column: number } | null = null;
   let sampled = 0;
 
-  const fail = (code: 'STRATA_ERR_FILE_BINARY' | 'STRATA_ERR_CSV_HEADER', message: string, at: { line: number; column?: number }) =>
-    new StrataError(code, message, { location: { file: displayPath, line: at.line, ...(at.column ? { column: at.column } : {}) } });
+  const binary = (what: string, at: { line: number; column: number }) =>
+    new StrataError('STRATA_ERR_FILE_BINARY', `binary content (${what}): this is not a CSV text file`, { location: { file: displayPath, ...at } });
+
+  /** Header bytes go aside until the first newline; everything after it goes to the tracker. */
+  const consume = (chunk: Buffer): void => {
+    if (tracker) {
+      tracker.feed(chunk, bytes);
+      return;
+    }
+    const lf = chunk.indexOf(LF);
+    const head = lf === -1 ? chunk : chunk.subarray(0, lf);
+    headerParts.push(head);
+    headerLength += head.length;
+    if (headerLength > options.maxLineBytes) {
+      throw new StrataError('STRATA_ERR_CSV_HEADER', `the header line is longer than ${options.maxLineBytes} bytes`, { location: { file: displayPath, line: 1 } });
+    }
+    if (lf === -1) return;
+    headerLine = Buffer.concat(headerParts);
+    headerParts = [];
+    tracker = new RecordTracker(delimiterByte(headerLine), options.maxLineBytes, 2, bytes + lf + 1);
+    tracker.feed(chunk.subarray(lf + 1), bytes + lf + 1);
+  };
 
   try {
     for await (const chunk of openText(file, options.gzip) as AsyncIterable<Buffer>) {
       hash.update(chunk);
+      const start = (tracker as RecordTracker | null)?.position ?? { line: 1, lineLength: headerLength };
       const nul = chunk.indexOf(0);
-      if (nul !== -1) {
-        const before = chunk.subarray(0, nul);
-        let nulLine = line;
-        let lastLf = -1;
-        for (let i = before.indexOf(LF); i !== -1; i = before.indexOf(LF, i + 1)) { nulLine++; lastLf = i; }
-        const column = lastLf === -1 ? lineLength + nul + 1 : nul - lastLf;
-        throw fail('STRATA_ERR_FILE_BINARY', 'binary content (a NUL byte): this is not a CSV text file', { line: nulLine, column });
-      }
       if (sampled < CONTROL_SAMPLE_BYTES) {
-        const end = Math.min(chunk.length, CONTROL_SAMPLE_BYTES - sampled);
-        for (let i = 0; i < end; i++) if (isSuspiciousControl(chunk[i]!)) controlSeen++;
-        sampled += end;
-        if (controlSeen > 16 && controlSeen / sampled > 0.005) {
-          throw fail('STRATA_ERR_FILE_BINARY', 'binary content (control characters): this is not a CSV text file', { line: 1 });
+        const end = Math.min(chunk.length, CONTROL_SAMPLE_BYTES - sampled, nul === -1 ? Infinity : nul);
+        for (let i = 0; i < end; i++) {
+          if (!isSuspiciousControl(chunk[i]!)) continue;
+          controlSeen++;
+          firstControl ??= positionIn(chunk, i, start);
         }
+        sampled += end;
+        if (controlSeen > 16 && controlSeen / sampled > 0.005) throw binary('control characters', firstControl!);
       }
+      if (nul !== -1) throw binary('a NUL byte', positionIn(chunk, nul, start));
       if (utf8Valid) {
         try {
           decoder.decode(chunk, { stream: true });
         } catch {
           utf8Valid = false;
-          firstNonUtf8Line = line;
+          firstNonUtf8Line = start.line;
         }
       }
-      let from = 0;
-      for (let lf = chunk.indexOf(LF); lf !== -1; lf = chunk.indexOf(LF, from)) {
-        const segment = lf - from;
-        const endsWithCR = segment > 0 ? chunk[lf - 1] === CR : lastWasCR;
-        const length = lineLength + segment - (endsWithCR ? 1 : 0);
-        if (headerBytes) {
-          headerBytes.push(chunk.subarray(from, lf));
-          headerLine = Buffer.concat(headerBytes).toString('latin1');
-          headerBytes = null;
-        } else if (length === 0) {
-          blankLines.push(line);
-        }
-        line++;
-        lineLength = 0;
-        lastWasCR = false;
-        from = lf + 1;
-      }
-      const rest = chunk.length - from;
-      if (rest > 0) {
-        lineLength += rest;
-        lastWasCR = chunk[chunk.length - 1] === CR;
-        if (headerBytes) {
-          headerBytes.push(chunk.subarray(from));
-          headerLength += rest;
-          if (headerLength > options.maxLineBytes) {
-            throw fail('STRATA_ERR_CSV_HEADER', `the header line is longer than ${options.maxLineBytes} bytes`, { line: 1 });
-          }
-        }
-      }
+      consume(chunk);
       bytes += chunk.length;
     }
     if (utf8Valid) {
@@ -122,29 +134,27 @@ export async function scanTextFile(file: string, displayPath: string, options: {
         decoder.decode();
       } catch {
         utf8Valid = false;
-        firstNonUtf8Line = line;
+        firstNonUtf8Line = (tracker as RecordTracker | null)?.position.line ?? 1;
       }
     }
   } catch (error) {
     if (error instanceof StrataError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const what = code === 'ENOENT' ? 'the file vanished while it was being read' : code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' ? 'not a valid gzip file' : (error as Error).message;
-    throw new StrataError('STRATA_ERR_FILE_UNREADABLE', what, { cause: error, location: { file: displayPath, line } });
+    throw new StrataError('STRATA_ERR_FILE_UNREADABLE', what, { cause: error, location: { file: displayPath } });
   }
 
   if (bytes === 0) throw new StrataError('STRATA_ERR_FILE_EMPTY', 'the file is empty (0 bytes)', { location: { file: displayPath, line: 1 } });
-  if (headerBytes) headerLine = Buffer.concat(headerBytes).toString('latin1');
-  const totalLines = lineLength > 0 ? line : line - 1;
+  const records = (tracker as RecordTracker | null)?.finish(bytes) ?? { totalLines: 1, blankLines: [], multiLineRecords: [], longRecords: [], unclosedAtEnd: null };
   const encoding = utf8Valid ? 'utf-8' : 'latin-1';
-  const header = Buffer.from(headerLine ?? '', 'latin1').toString(encoding === 'utf-8' ? 'utf8' : 'latin1');
+  const header = (headerLine ?? Buffer.concat(headerParts)).toString(encoding === 'utf-8' ? 'utf8' : 'latin1');
   return {
     contentHash: hash.digest('hex'),
     bytes,
     encoding,
     firstNonUtf8Line,
     headerLine: header.replace(/^\uFEFF/, '').replace(/\r$/, ''),
-    totalLines,
-    blankLines,
+    ...records,
   };
 }
 

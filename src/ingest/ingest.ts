@@ -83,24 +83,12 @@ export async function ingestPaths(warehouse: Warehouse, targets: readonly string
 
   const groups = new Map<string, PreparedFile[]>();
   for (const file of ready) groups.set(file.groupKey, [...(groups.get(file.groupKey) ?? []), file]);
-  for (const group of groups.values()) {
-    try {
-      for (const batch of await loadAtomically(warehouse, group, options)) {
-        outcomes.set(batch.file.input, { status: 'loaded', file: batch.file.input.displayPath, batch });
-      }
-    } catch (groupError) {
-      // Isolate the file that broke the shared scan; the others still load.
-      for (const file of group) {
-        try {
-          const [batch] = await loadAtomically(warehouse, [file], options);
-          outcomes.set(file.input, { status: 'loaded', file: file.input.displayPath, batch: batch! });
-        } catch (error) {
-          outcomes.set(file.input, { status: 'failed', file: file.input.displayPath, error: asFileError(group.length === 1 ? groupError : error, file) });
-        }
-      }
-    }
+  try {
+    for (const group of groups.values()) await loadGroupOrEachFile(warehouse, group, options, outcomes);
+  } finally {
+    const converted = prepared.flatMap((p) => (p.ok && p.file.convertedFrom ? [p.file.readPath] : []));
+    await Promise.all(converted.map((file) => rm(file, { force: true })));
   }
-  await Promise.all(ready.filter((f) => f.convertedFrom).map((f) => rm(f.readPath, { force: true })));
   await recordFailures(warehouse, options.runId, [...outcomes.values()]);
 
   const files = inputs.map((input) => outcomes.get(input)!);
@@ -113,30 +101,64 @@ export async function ingestPaths(warehouse: Warehouse, targets: readonly string
   };
 }
 
-async function loadAtomically(warehouse: Warehouse, files: readonly PreparedFile[], options: IngestOptions): Promise<LoadedBatch[]> {
-  return warehouse.transaction(async (tx) => {
-    const batches = await loadGroup(tx, files, options);
-    // A file that changed while the engine read it would leave bronze inconsistent with its hash.
-    for (const file of files) {
-      const size = await stat(file.readPath).then((s) => s.size, () => -1);
-      const expected = file.readGzip || file.convertedFrom ? size : file.bytes;
-      if (size !== expected) {
-        throw new StrataError('STRATA_ERR_FILE_UNREADABLE', 'the file changed or vanished while it was being loaded', { location: { file: file.input.displayPath } });
+async function loadGroupOrEachFile(warehouse: Warehouse, group: readonly PreparedFile[], options: IngestOptions, outcomes: Map<InputFile, FileOutcome>): Promise<void> {
+  const fail = (file: PreparedFile, error: unknown): void => {
+    outcomes.set(file.input, { status: 'failed', file: file.input.displayPath, error: asFileError(error, file) });
+  };
+  try {
+    for (const batch of await loadAtomically(warehouse, group, options)) {
+      outcomes.set(batch.file.input, { status: 'loaded', file: batch.file.input.displayPath, batch });
+    }
+  } catch (groupError) {
+    if (group.length === 1) {
+      fail(group[0]!, groupError);
+      return;
+    }
+    // Isolate the file that broke the shared scan; the others still load.
+    for (const file of group) {
+      try {
+        const [batch] = await loadAtomically(warehouse, [file], options);
+        outcomes.set(file.input, { status: 'loaded', file: file.input.displayPath, batch: batch! });
+      } catch (error) {
+        fail(file, error);
       }
     }
+  }
+}
+
+async function loadAtomically(warehouse: Warehouse, files: readonly PreparedFile[], options: IngestOptions): Promise<LoadedBatch[]> {
+  return warehouse.transaction(async (tx) => {
+    const loadOptions = { ...options, dateOrderOverride: options.dateOrder };
+    // A file that changed while the engine read it would leave bronze inconsistent with its
+    // hash; when the load failed, that change is the reason to report.
+    const batches = await loadGroup(tx, files, loadOptions).catch(async (error: unknown) => {
+      await assertUnchanged(files);
+      throw error;
+    });
+    await assertUnchanged(files);
     return batches;
   });
+}
+
+async function assertUnchanged(files: readonly PreparedFile[]): Promise<void> {
+  for (const file of files) {
+    const now = await stat(file.input.path).catch(() => null);
+    if (!now || now.size !== file.inputStat.size || now.mtimeMs !== file.inputStat.mtimeMs) {
+      const what = now ? 'the file changed while it was being loaded' : 'the file vanished while it was being loaded';
+      throw new StrataError('STRATA_ERR_FILE_UNREADABLE', what, { location: { file: file.input.displayPath } });
+    }
+  }
 }
 
 function asFileError(error: unknown, file: PreparedFile): StrataError {
   if (error instanceof StrataError && error.code !== 'STRATA_ERR_ENGINE') return error;
   const message = error instanceof Error ? error.message : String(error);
   const vanished = /No files found|No such file|cannot open file/i.test(message);
-  const line = /line[: ]+(\d+)/i.exec(message)?.[1];
+  // No line from the engine's message: it counts records, not the physical lines people see.
   return new StrataError(
     'STRATA_ERR_FILE_UNREADABLE',
     vanished ? 'the file vanished while it was being loaded' : `the file could not be loaded: ${message.split('\n')[0]}`,
-    { cause: error, location: { file: file.input.displayPath, ...(line ? { line: Number(line) } : {}) } },
+    { cause: error, location: { file: file.input.displayPath } },
   );
 }
 

@@ -2,19 +2,21 @@
  * Turns an input file into something the engine can bulk-read, or a precise error: Excel is
  * converted to CSV, text is scanned (hash, encoding, header, lines), columns are mapped.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { StrataError } from '../shared/index.js';
-import { mapColumns, mappingSignature, type ColumnMapping } from './column-map.js';
+import { USUAL_NAMES, mapColumns, mappingSignature, type ColumnMapping } from './column-map.js';
 import type { InputFile } from './discover.js';
 import { scanTextFile, type FileScan } from './file-scan.js';
 import { parseHeaderLine } from './header.js';
-import { convertXlsxToCsv } from './xlsx-to-csv.js';
+import { convertXlsxToCsv, type LineShift } from './xlsx-to-csv.js';
 
 export interface PreparedFile {
   readonly input: InputFile;
+  /** The input as it was before it was read, to notice a change before the load commits. */
+  readonly inputStat: { readonly size: number; readonly mtimeMs: number };
   /** The CSV the engine reads: the input itself, or the converted worksheet. */
   readonly readPath: string;
   readonly readGzip: boolean;
@@ -26,6 +28,8 @@ export interface PreparedFile {
   readonly mapping: ColumnMapping;
   readonly groupKey: string;
   readonly convertedFrom: 'xlsx' | null;
+  /** Converted worksheets: how CSV lines map back to worksheet rows. */
+  readonly lineShifts: readonly LineShift[];
 }
 
 export type PrepareResult =
@@ -54,18 +58,29 @@ export async function prepareFile(input: InputFile, options: { stagingDir: strin
 }
 
 async function prepare(input: InputFile, options: { stagingDir: string; maxLineBytes: number }): Promise<PreparedFile> {
-  let readPath = input.path;
-  let contentHash: string | undefined;
-  let bytes: number | undefined;
-  if (input.format === 'xlsx') {
-    const original = await hashFile(input.path);
-    if (original.bytes === 0) throw new StrataError('STRATA_ERR_FILE_EMPTY', 'the file is empty (0 bytes)', { location: { file: input.displayPath, line: 1 } });
-    await mkdir(options.stagingDir, { recursive: true });
-    readPath = path.join(options.stagingDir, `${original.hash}.csv`);
-    await convertXlsxToCsv(input.path, input.displayPath, readPath);
-    contentHash = original.hash;
-    bytes = original.bytes;
+  const { size, mtimeMs } = await stat(input.path);
+  const inputStat = { size, mtimeMs };
+  if (input.format !== 'xlsx') return prepareText(input, options, { readPath: input.path, inputStat, lineShifts: [] });
+  const original = await hashFile(input.path);
+  if (original.bytes === 0) throw new StrataError('STRATA_ERR_FILE_EMPTY', 'the file is empty (0 bytes)', { location: { file: input.displayPath, line: 1 } });
+  await mkdir(options.stagingDir, { recursive: true });
+  // Unique per input: two copies of one workbook in a run are converted side by side.
+  const readPath = path.join(options.stagingDir, `${original.hash.slice(0, 20)}-${randomUUID()}.csv`);
+  const { lineShifts } = await convertXlsxToCsv(input.path, input.displayPath, readPath);
+  try {
+    return await prepareText(input, options, { readPath, inputStat, lineShifts, contentHash: original.hash, bytes: original.bytes });
+  } catch (error) {
+    await rm(readPath, { force: true });
+    throw error;
   }
+}
+
+async function prepareText(
+  input: InputFile,
+  options: { stagingDir: string; maxLineBytes: number },
+  converted: { readPath: string; inputStat: PreparedFile['inputStat']; lineShifts: readonly LineShift[]; contentHash?: string; bytes?: number },
+): Promise<PreparedFile> {
+  const { readPath, contentHash, bytes } = converted;
   const scan = await scanTextFile(readPath, input.displayPath, { gzip: input.gzip, maxLineBytes: options.maxLineBytes });
   const parsed = parseHeaderLine(scan.headerLine);
   if ('error' in parsed) {
@@ -74,11 +89,11 @@ async function prepare(input: InputFile, options: { stagingDir: string; maxLineB
   const mapped = mapColumns(parsed.columns);
   if (!mapped.ok) {
     const parts = [
-      ...(mapped.missing.length ? [`missing required column${mapped.missing.length > 1 ? 's' : ''} ${mapped.missing.join(', ')}`] : []),
+      ...mapped.missing.map((c) => `missing required column ${c} (a header such as ${USUAL_NAMES[c]})`),
       ...mapped.conflicts,
     ];
     throw new StrataError('STRATA_ERR_CSV_COLUMNS', `${parts.join('; ')} (header has: ${parsed.columns.join(', ')})`, {
-      location: { file: input.displayPath, line: 1, column: mapped.missing[0] ?? '' },
+      location: { file: input.displayPath, line: 1, ...(mapped.missing[0] ? { column: mapped.missing[0] } : {}) },
       details: { header: parsed.columns, missing: mapped.missing },
     });
   }
@@ -88,6 +103,7 @@ async function prepare(input: InputFile, options: { stagingDir: string; maxLineB
   }
   return {
     input,
+    inputStat: converted.inputStat,
     readPath,
     readGzip: input.gzip,
     contentHash: contentHash ?? scan.contentHash,
@@ -98,5 +114,6 @@ async function prepare(input: InputFile, options: { stagingDir: string; maxLineB
     mapping: mapped.mapping,
     groupKey: JSON.stringify([parsed.delimiter, scan.encoding, input.gzip, mappingSignature(parsed.columns, mapped.mapping)]),
     convertedFrom: input.format === 'xlsx' ? 'xlsx' : null,
+    lineShifts: converted.lineShifts,
   };
 }
