@@ -47,6 +47,9 @@ export function runAsText(result: PipelineResult): string {
     );
     const t = result.totals;
     lines.push(`this run: ${formatNumber(t.rows_in)} rows in = ${formatNumber(t.rows_to_silver)} to silver + ${formatNumber(t.rows_quarantined)} quarantined + ${formatNumber(t.duplicates_removed)} duplicates removed`);
+  } else if (loaded.length) {
+    const rows = loaded.reduce((sum, f) => sum + (f.status === 'loaded' ? f.batch.rowsIn : 0), 0);
+    lines.push(`landed ${formatNumber(rows)} rows in bronze in ${loaded.length} batch(es); \`strata run\` checks and models them`);
   } else if (!result.error) {
     lines.push('nothing new to process');
   }

@@ -254,7 +254,9 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
   await logTail;
   if (logFailure && !error) error = new StrataError('STRATA_ERR_ENGINE', `the event log could not be written: ${describeError(logFailure)}`, { cause: logFailure });
   const failedFiles = files.filter((f) => f.status === 'failed').length;
-  const status: 'succeeded' | 'partial' | 'failed' = error ? 'failed' : failedFiles > 0 ? 'partial' : 'succeeded';
+  // Some files failed: partial; every file failed (nothing loaded or already there): failed.
+  const allFilesFailed = failedFiles > 0 && failedFiles === files.length;
+  const status: 'succeeded' | 'partial' | 'failed' = error || allFilesFailed ? 'failed' : failedFiles > 0 ? 'partial' : 'succeeded';
   const totals = sumTotals(batches);
   const warehouseTotals = await totalsOfWarehouse(warehouse);
   const summary = {
