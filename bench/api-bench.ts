@@ -33,7 +33,7 @@ async function child(dataDir: string): Promise<void> {
   const { buildApp, deriveSecrets, loadApiSettings } = await import('../src/api/index.js');
   const config = loadConfig({ dataDir }, {});
   const { warehouse: writer } = await openProjectWarehouse(config);
-  const pool = await openReaderPool({ path: config.warehousePath, connections: 4, defaultTimeoutMs: 10_000 });
+  const pool = await openReaderPool({ path: config.warehousePath, threads: config.duckdbThreads, memoryLimit: config.duckdbMemoryLimit, connections: 4, defaultTimeoutMs: 10_000 });
   await pool.lockDown([`${path.resolve(dataDir)}${path.sep}`]);
   const secrets = deriveSecrets(BENCH_SECRET);
   const settings = (cacheEntries: number) => loadApiSettings({ rateLimitMax: 1_000_000_000, cacheEntries }, {});

@@ -18,7 +18,11 @@ const configSchema = z
     /** Files are preflighted this many at a time. */
     ingestConcurrency: z.coerce.number().int().min(1).max(64).default(4),
     duckdbThreads: z.coerce.number().int().min(1).max(256).optional(),
-    duckdbMemoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i).optional(),
+    /**
+     * DuckDB's own default is 80% of the machine's memory (13 GB of RSS for 10M rows here); with a
+     * limit it spills to <warehouse>.tmp instead, so the process stays well under 4 GB.
+     */
+    duckdbMemoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i).default('2GB'),
     /** NATS server for streaming ingestion. */
     natsUrl: z.string().min(1).default('nats://127.0.0.1:4222'),
     /** JetStream stream, subject and durable consumer that carry transaction events. */
@@ -31,6 +35,8 @@ const configSchema = z
     streamMaxDeliveries: z.coerce.number().int().min(1).max(1000).default(5),
     /** How long the broker waits for an acknowledgement before redelivering. */
     streamAckWaitMs: z.coerce.number().int().min(1000).default(30_000),
+    /** Event-time windows accept events this far behind the watermark; later ones are counted and kept apart. */
+    streamAllowedLatenessMs: z.coerce.number().int().min(0).default(300_000),
   })
   .strict();
 
@@ -52,6 +58,7 @@ const ENV_KEYS: Readonly<Record<string, keyof z.infer<typeof configSchema>>> = {
   STRATA_STREAM_BATCH_SIZE: 'streamBatchSize',
   STRATA_STREAM_MAX_DELIVERIES: 'streamMaxDeliveries',
   STRATA_STREAM_ACK_WAIT_MS: 'streamAckWaitMs',
+  STRATA_STREAM_ALLOWED_LATENESS_MS: 'streamAllowedLatenessMs',
 };
 
 /** Builds a frozen config from overrides and the environment; names the bad variable on error. */

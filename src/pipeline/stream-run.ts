@@ -42,7 +42,7 @@ export async function runStreamConsumer(
   warehouse: Warehouse,
   config: StrataConfig,
   settings: StreamSettings,
-  options: Pick<ConsumeOptions, 'signal' | 'idleExitMs' | 'processEveryMs' | 'onBatch'>,
+  options: Pick<ConsumeOptions, 'signal' | 'idleExitMs' | 'processEveryMs' | 'onBatch' | 'metrics' | 'onRetry'>,
 ): Promise<StreamRunResult> {
   const runId = await startRun(warehouse, 'stream consume');
   const batches: BatchAccount[] = [];

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Warehouse, WarehouseSession } from '../engine/index.js';
 import type { DeadLetter, IncomingMessage, MicroBatchResult } from './micro-batch.js';
+import { updateWindows, type WindowUpdate } from './speed-layer.js';
 import { EVENT_FIELDS } from './transaction-event.js';
 
 export interface WriteOptions {
@@ -17,6 +18,8 @@ export interface WriteOptions {
   readonly subject: string;
   readonly runId: string;
   readonly defaultDateOrder: 'mdy' | 'dmy';
+  /** How far behind the watermark an event may arrive and still change its windows. */
+  readonly allowedLatenessMs: number;
   /**
    * Called inside the transaction, before the commit, with the new dead letters. Publishing them
    * with an idempotent message id there means a crash can repeat the publish but never lose it.
@@ -55,7 +58,10 @@ export async function writeMicroBatch(warehouse: Warehouse, messages: readonly I
                    WHEN a.event_id IS NOT NULL OR row_number() OVER (PARTITION BY i.event_id ORDER BY i.seq) > 1 THEN 'duplicate'
                    ELSE 'new' END AS fate
        FROM incoming i
-       LEFT JOIN stream.messages s ON s.stream_name = $stream AND s.stream_seq = i.seq
+       LEFT JOIN (SELECT stream_seq FROM stream.messages
+                  -- sequences arrive nearly in order, so this range lets the engine skip old row groups
+                  WHERE stream_name = $stream AND stream_seq BETWEEN (SELECT min(seq) FROM incoming) AND (SELECT max(seq) FROM incoming)) s
+         ON s.stream_seq = i.seq
        LEFT JOIN applied_events a ON a.event_id = i.event_id`,
       { rows: JSON.stringify(rows), stream: options.stream },
     );
@@ -68,13 +74,15 @@ export async function writeMicroBatch(warehouse: Warehouse, messages: readonly I
     const letters: DeadLetter[] = fresh.filter((f) => f.dead).map((f) => {
       const m = bySeq.get(f.seq)!;
       const content = m.content as Extract<IncomingMessage['content'], { kind: 'dead_letter' }>;
-      return { seq: m.seq, eventId: m.eventId, reason: content.reason, raw: content.raw, deliveries: m.deliveries };
+      return { seq: m.seq, eventId: m.eventId, reason: content.reason, payload: content.payload, deliveries: m.deliveries };
     });
 
     let batchId: string | null = null;
+    let window: WindowUpdate | null = null;
     if (fresh.length > 0) {
       batchId = batchIdFor(options.stream, fresh.map((f) => f.seq));
       await insertRows(tx, batchId, fresh.map((f) => bySeq.get(f.seq)!), letters.length, options);
+      window = await updateWindows(tx, options.stream, options.allowedLatenessMs, options.defaultDateOrder);
     }
     await tx.execute(
       `INSERT INTO stream.messages
@@ -86,7 +94,7 @@ export async function writeMicroBatch(warehouse: Warehouse, messages: readonly I
     );
     await tx.execute('DROP TABLE IF EXISTS _stream_in');
     if (letters.length) await options.deadLetter(letters);
-    return { batchId, messages: messages.length, loaded: fresh.length - letters.length, deadLettered: letters.length, duplicates, alreadySettled: messages.length - fates.length };
+    return { batchId, messages: messages.length, loaded: fresh.length - letters.length, deadLettered: letters.length, duplicates, alreadySettled: messages.length - fates.length, window };
   });
 }
 

@@ -7,7 +7,6 @@ import type { DeadLetter } from './micro-batch.js';
 import type { StreamSettings } from './stream-settings.js';
 
 export async function publishDeadLetters(js: JetStreamClient, settings: StreamSettings, letters: readonly DeadLetter[]): Promise<void> {
-  const encoder = new TextEncoder();
   await Promise.all(
     letters.map((letter) => {
       const h = headers();
@@ -15,7 +14,7 @@ export async function publishDeadLetters(js: JetStreamClient, settings: StreamSe
       h.set('Strata-Stream', settings.stream);
       h.set('Strata-Stream-Seq', String(letter.seq));
       h.set('Strata-Deliveries', String(letter.deliveries));
-      return js.publish(settings.deadLetterSubject, encoder.encode(letter.raw), { msgID: `dlq:${settings.stream}:${letter.seq}`, headers: h });
+      return js.publish(settings.deadLetterSubject, letter.payload, { msgID: `dlq:${settings.stream}:${letter.seq}`, headers: h });
     }),
   );
 }

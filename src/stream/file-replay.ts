@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { connect, type PubAck } from 'nats';
+import { connect } from 'nats';
+import { AckedPublisher, type PubAckInfo } from './acked-publisher.js';
 import { StrataError } from '../shared/index.js';
 import { ensureTopology } from './jetstream-topology.js';
 import { LatencySamples, type LatencySummary } from './latency-samples.js';
@@ -92,13 +93,25 @@ export async function replayToStream(inputs: readonly string[], settings: Stream
   const started = performance.now();
   try {
     await ensureTopology(await nc.jetstreamManager(), settings, { consumer: false });
-    const js = nc.jetstream();
-    const inFlight = new Set<Promise<void>>();
-    const settle = (ack: PubAck, sentAt: number): void => {
+    const publisher = new AckedPublisher(nc);
+    // A counting window rather than Promise.race over the set: race is O(window) per publish.
+    let inFlight = 0;
+    let failure: unknown = null;
+    let wake: (() => void) | null = null;
+    const settle = (ack: PubAckInfo, sentAt: number): void => {
       latency.add(performance.now() - sentAt);
       if (ack.duplicate) duplicates++;
       firstSeq = firstSeq === null ? ack.seq : Math.min(firstSeq, ack.seq);
       lastSeq = lastSeq === null ? ack.seq : Math.max(lastSeq, ack.seq);
+    };
+    const done = (): void => {
+      inFlight--;
+      wake?.();
+    };
+    const waitBelow = async (limit: number): Promise<void> => {
+      while (inFlight >= limit && failure === null) await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+      if (failure !== null) throw failure;
     };
     for (const file of files) {
       const fileEvents = eventsOfFile(file);
@@ -109,15 +122,18 @@ export async function replayToStream(inputs: readonly string[], settings: Stream
           if (wait > 1) await new Promise((r) => setTimeout(r, wait));
         }
         const sentAt = performance.now();
-        const p: Promise<void> = js.publish(settings.subject, encoder.encode(payload), { msgID: eventId }).then((ack) => settle(ack, sentAt));
-        inFlight.add(p);
-        void p.finally(() => inFlight.delete(p)).catch(() => undefined);
+        inFlight++;
+        publisher.publish(settings.subject, encoder.encode(payload), eventId).then(
+          (ack) => (settle(ack, sentAt), done()),
+          (error: unknown) => ((failure ??= error), done()),
+        );
         events++;
-        if (inFlight.size >= windowSize) await Promise.race(inFlight);
+        if (inFlight >= windowSize) await waitBelow(windowSize);
       }
       options.onFile?.(file, fileEvents.length);
     }
-    await Promise.all(inFlight);
+    await waitBelow(1);
+    publisher.close();
   } finally {
     await nc.drain().catch(() => nc.close());
   }

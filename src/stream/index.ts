@@ -6,3 +6,5 @@ export { writeMicroBatch, type WriteOptions } from './bronze-writer.js';
 export type { IncomingMessage, MicroBatchResult, DeadLetter } from './micro-batch.js';
 export { replayToStream, replayFiles, eventsOfFile, type ReplayOptions, type ReplayReport } from './file-replay.js';
 export type { LatencySummary } from './latency-samples.js';
+export { updateWindows, type WindowUpdate } from './speed-layer.js';
+export { createStreamMetrics, serveMetrics, type StreamMetrics } from './stream-metrics.js';

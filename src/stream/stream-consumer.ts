@@ -13,6 +13,7 @@ import type { IncomingMessage, MicroBatchResult } from './micro-batch.js';
 import { streamSourceName, type StreamSettings } from './stream-settings.js';
 import { parseEvent } from './transaction-event.js';
 import { LatencySamples, type LatencySummary } from './latency-samples.js';
+import type { StreamMetrics } from './stream-metrics.js';
 
 export interface ConsumeOptions {
   readonly runId: string;
@@ -25,7 +26,14 @@ export interface ConsumeOptions {
   readonly processPending?: () => Promise<void>;
   readonly processEveryMs?: number;
   readonly onBatch?: (result: MicroBatchResult, lag: number) => void;
+  readonly metrics?: StreamMetrics;
+  /** Told about each transient failure (broker gone, publish timed out) the loop is retrying. */
+  readonly onRetry?: (what: string, error: unknown, attempt: number) => void;
 }
+
+/** Consecutive failures of one operation before the consumer gives up (about a minute with the backoff). */
+const MAX_ATTEMPTS = 40;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface ConsumeReport {
   readonly messages: number;
@@ -34,6 +42,9 @@ export interface ConsumeReport {
   readonly duplicates: number;
   readonly alreadySettled: number;
   readonly batches: number;
+  /** Events behind the watermark that still updated their windows, and those past the allowed lateness (kept in stream.late_events). */
+  readonly lateEvents: number;
+  readonly tooLateEvents: number;
   readonly durationMs: number;
   /** Messages committed per second of the loop's life (idle time included). */
   readonly eventsPerSecond: number;
@@ -41,6 +52,9 @@ export interface ConsumeReport {
   readonly commitLatencyMs: LatencySummary;
   /** Messages still pending for the consumer when it stopped. */
   readonly lag: number;
+  /** Earliest JetStream store time among the messages consumed, and the last commit (ISO), to measure end to end. */
+  readonly firstPublishedAt: string | null;
+  readonly lastCommittedAt: string | null;
 }
 
 export function toIncoming(msg: JsMsg, settings: StreamSettings): IncomingMessage {
@@ -54,19 +68,21 @@ export function toIncoming(msg: JsMsg, settings: StreamSettings): IncomingMessag
   const headerId = msg.headers?.get('Nats-Msg-Id') || `seq:${settings.stream}:${seq}`;
   const raw = (): string => new TextDecoder().decode(msg.data).slice(0, 10_000);
   if (msg.info.deliveryCount > settings.maxDeliveries) {
-    return { ...base, eventId: headerId, content: { kind: 'dead_letter', reason: `not settled after ${settings.maxDeliveries} deliveries`, raw: raw() } };
+    return { ...base, eventId: headerId, content: { kind: 'dead_letter', reason: `not settled after ${settings.maxDeliveries} deliveries`, raw: raw(), payload: msg.data } };
   }
   const parsed = parseEvent(msg.data);
-  if (parsed.kind === 'poison') return { ...base, eventId: headerId, content: { kind: 'dead_letter', reason: `poison message: ${parsed.reason}`, raw: raw() } };
+  if (parsed.kind === 'poison') return { ...base, eventId: headerId, content: { kind: 'dead_letter', reason: `poison message: ${parsed.reason}`, raw: raw(), payload: msg.data } };
   return { ...base, eventId: parsed.event.event_id, content: { kind: 'event', fields: parsed.event.fields } };
 }
 
 export async function consumeStream(warehouse: Warehouse, settings: StreamSettings, options: ConsumeOptions): Promise<ConsumeReport> {
   const nc: NatsConnection = await connect({ servers: settings.natsUrl, name: `strata-consumer-${settings.durable}`, maxReconnectAttempts: -1 });
   const started = performance.now();
-  const totals = { messages: 0, loaded: 0, deadLettered: 0, duplicates: 0, alreadySettled: 0, batches: 0 };
+  const totals = { messages: 0, loaded: 0, deadLettered: 0, duplicates: 0, alreadySettled: 0, batches: 0, lateEvents: 0, tooLateEvents: 0 };
   const latency = new LatencySamples();
   let lag = 0;
+  let firstPublishedMs = Infinity;
+  let lastCommittedMs = 0;
   try {
     await ensureTopology(await nc.jetstreamManager(), settings, { consumer: true });
     const js = nc.jetstream();
@@ -82,41 +98,80 @@ export async function consumeStream(warehouse: Warehouse, settings: StreamSettin
       lastProcess = performance.now();
     };
 
-    while (!options.signal?.aborted) {
+    // The broker may go away (restart, network): fetches, info calls and a micro-batch whose
+    // dead-letter publish timed out are retried with backoff. A micro-batch is retried as it is,
+    // still unacknowledged, so an outage never costs a message a delivery attempt.
+    const retrying = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await work();
+        } catch (error) {
+          if (attempt >= MAX_ATTEMPTS) throw error;
+          options.onRetry?.(what, error, attempt);
+          await sleep(Math.min(100 * 2 ** attempt, 2000));
+        }
+      }
+    };
+    const fetchBatch = async (): Promise<JsMsg[]> => {
       const fetched: JsMsg[] = [];
-      const iter = await consumer.fetch({ max_messages: settings.batchSize, expires: Math.max(1000, settings.lingerMs) });
-      for await (const msg of iter) fetched.push(msg);
+      for await (const msg of await consumer.fetch({ max_messages: settings.batchSize, expires: Math.max(1000, settings.lingerMs) })) fetched.push(msg);
+      return fetched;
+    };
+    // The next micro-batch is fetched while the current one is written (max_ack_pending allows two).
+    let prefetched: Promise<JsMsg[]> | null = null;
+    for (;;) {
+      const stopping = options.signal?.aborted ?? false;
+      if (stopping && prefetched === null) break;
+      const first = prefetched;
+      prefetched = null;
+      const fetched = first ? await first.catch(() => retrying('fetch', fetchBatch)) : await retrying('fetch', fetchBatch);
       if (fetched.length === 0) {
         await process();
-        const info = await consumer.info(true);
+        const info = await retrying('consumer info', () => consumer.info());
         lag = info.num_pending + info.num_ack_pending;
+        options.metrics?.setLag(lag);
         if (options.idleExitMs !== undefined && lag === 0 && performance.now() - lastMessage >= options.idleExitMs) break;
         continue;
       }
+      if (!stopping) {
+        prefetched = fetchBatch();
+        // Awaited on the next turn; this only keeps a failure during a failed write from going unhandled.
+        prefetched.catch(() => undefined);
+      }
       lastMessage = performance.now();
       const incoming = fetched.map((m) => toIncoming(m, settings));
-      const result = await writeMicroBatch(warehouse, incoming, {
+      const writeStarted = performance.now();
+      const result = await retrying('micro-batch', () => writeMicroBatch(warehouse, incoming, {
         stream: settings.stream,
         subject: settings.subject,
         sourceName: streamSourceName(settings),
         runId: options.runId,
         defaultDateOrder: options.defaultDateOrder,
+        allowedLatenessMs: settings.allowedLatenessMs,
         deadLetter: (letters) => publishDeadLetters(js, settings, letters),
-      });
+      }));
       const committedAt = Date.now();
       for (const m of fetched) m.ack();
-      await nc.flush();
-      for (const m of incoming) latency.add(committedAt - m.publishedAtMs);
+      // Acks are buffered while disconnected; one lost is a redelivery the writer recognises.
+      await nc.flush().catch(() => undefined);
+      for (const m of incoming) {
+        latency.add(committedAt - m.publishedAtMs);
+        firstPublishedMs = Math.min(firstPublishedMs, m.publishedAtMs);
+      }
+      lastCommittedMs = committedAt;
       lag = fetched.at(-1)?.info.pending ?? 0;
       totals.messages += result.messages;
       totals.loaded += result.loaded;
       totals.deadLettered += result.deadLettered;
       totals.duplicates += result.duplicates;
       totals.alreadySettled += result.alreadySettled;
+      totals.lateEvents += result.window?.late ?? 0;
+      totals.tooLateEvents += result.window?.tooLate ?? 0;
       if (result.batchId) {
         totals.batches++;
         unprocessed = true;
       }
+      options.metrics?.observe(result, lag, (performance.now() - writeStarted) / 1000);
       options.onBatch?.(result, lag);
       if (performance.now() - lastProcess >= processEveryMs) await process();
     }
@@ -131,5 +186,7 @@ export async function consumeStream(warehouse: Warehouse, settings: StreamSettin
     eventsPerSecond: durationMs > 0 ? Math.round((totals.messages * 1000) / durationMs) : 0,
     commitLatencyMs: latency.summary(),
     lag,
+    firstPublishedAt: Number.isFinite(firstPublishedMs) ? new Date(firstPublishedMs).toISOString() : null,
+    lastCommittedAt: lastCommittedMs ? new Date(lastCommittedMs).toISOString() : null,
   };
 }

@@ -16,6 +16,8 @@ export interface StreamSettings {
   /** A message delivered more often than this is dead-lettered instead of loaded again. */
   readonly maxDeliveries: number;
   readonly ackWaitMs: number;
+  /** How far behind the watermark an event may arrive and still update its windows; later ones are counted in stream.late_events. */
+  readonly allowedLatenessMs: number;
 }
 
 export function streamSettings(config: StrataConfig, overrides: Partial<StreamSettings> = {}): StreamSettings {
@@ -30,6 +32,7 @@ export function streamSettings(config: StrataConfig, overrides: Partial<StreamSe
     lingerMs: 250,
     maxDeliveries: config.streamMaxDeliveries,
     ackWaitMs: config.streamAckWaitMs,
+    allowedLatenessMs: config.streamAllowedLatenessMs,
     ...overrides,
   };
 }

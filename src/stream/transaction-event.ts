@@ -17,11 +17,13 @@ export type ParsedEvent = { readonly kind: 'event'; readonly event: TransactionE
 /** Longest event accepted; a longer message is poison, not a row. */
 export const MAX_EVENT_BYTES = 64 * 1024;
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 export function parseEvent(data: Uint8Array): ParsedEvent {
   if (data.byteLength > MAX_EVENT_BYTES) return { kind: 'poison', reason: `message is ${data.byteLength} bytes, over the ${MAX_EVENT_BYTES}-byte limit` };
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
+    value = JSON.parse(strictUtf8.decode(data));
   } catch (error) {
     return { kind: 'poison', reason: `not valid UTF-8 JSON (${error instanceof Error ? error.message : String(error)})` };
   }

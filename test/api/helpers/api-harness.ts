@@ -38,7 +38,7 @@ export async function startHarness(settings: Partial<Record<keyof ApiSettings, u
   const { dataDir, cleanup } = await demoWarehouseCopy();
   const config = loadConfig({ dataDir }, {});
   const { warehouse: writer } = await openProjectWarehouse(config);
-  const pool = await openReaderPool({ path: config.warehousePath, connections: 3, defaultTimeoutMs: 20_000 });
+  const pool = await openReaderPool({ path: config.warehousePath, threads: config.duckdbThreads, memoryLimit: config.duckdbMemoryLimit, connections: 3, defaultTimeoutMs: 20_000 });
   await pool.lockDown([dataDir, demoDataDir, modelsDir()].map((d) => `${path.resolve(d)}${path.sep}`));
   const secrets = deriveSecrets(TEST_SECRET);
   const make = (extra: Partial<Record<keyof ApiSettings, unknown>>) =>

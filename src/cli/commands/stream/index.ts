@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '../../../config/index.js';
 import { runStreamConsumer } from '../../../pipeline/index.js';
 import { StrataError } from '../../../shared/index.js';
-import { replayToStream, streamSettings, type StreamSettings } from '../../../stream/index.js';
+import { createStreamMetrics, replayToStream, serveMetrics, streamSettings, type StreamSettings } from '../../../stream/index.js';
 import { contextOf, withWarehouse, type CommandContext } from '../../context.js';
 import { formatNumber, table } from '../../output.js';
 
@@ -17,6 +17,7 @@ interface StreamFlags {
   batchSize?: string;
   maxDeliveries?: string;
   ackWaitMs?: string;
+  allowedLatenessMs?: string;
 }
 
 const positiveInt = (name: string, value: string | undefined): number | undefined => {
@@ -34,6 +35,7 @@ function settingsOf(ctx: CommandContext, flags: StreamFlags): StreamSettings {
   if (flags.batchSize) overrides['streamBatchSize'] = flags.batchSize;
   if (flags.maxDeliveries) overrides['streamMaxDeliveries'] = flags.maxDeliveries;
   if (flags.ackWaitMs) overrides['streamAckWaitMs'] = flags.ackWaitMs;
+  if (flags.allowedLatenessMs) overrides['streamAllowedLatenessMs'] = flags.allowedLatenessMs;
   // Flags go through the same schema as the environment; only the keys given on the command line are taken.
   const checked: Record<string, unknown> = loadConfig(overrides);
   const taken = Object.fromEntries(Object.keys(overrides).map((key) => [key, checked[key]]));
@@ -54,27 +56,38 @@ export function register(program: Command): void {
     .option('--batch-size <n>', 'most messages per micro-batch (env STRATA_STREAM_BATCH_SIZE, default 5000)')
     .option('--max-deliveries <n>', 'dead-letter a message delivered more often than this (default 5)')
     .option('--ack-wait-ms <ms>', 'redeliver a message not acknowledged within this time (default 30000)')
+    .option('--allowed-lateness-ms <ms>', 'event-time windows accept events this far behind the watermark (default 300000)')
     .addOption(new Option('--until-idle <ms>', 'stop once nothing is pending and no message arrived for this long').argParser((v) => positiveInt('--until-idle', v)))
+    .addOption(new Option('--metrics-port <port>', 'serve Prometheus metrics (consumer lag, messages by outcome) on 127.0.0.1:<port>/metrics').argParser((v) => positiveInt('--metrics-port', v)))
     .addOption(new Option('--process-every <ms>', 'run quality + silver at most this often while busy').default(2000).argParser((v) => positiveInt('--process-every', v)))
-    .action(async (flags: StreamFlags & { untilIdle?: number; processEvery: number }, command: Command) => {
+    .action(async (flags: StreamFlags & { untilIdle?: number; processEvery: number; metricsPort?: number }, command: Command) => {
       const ctx = contextOf(command);
       const settings = settingsOf(ctx, flags);
       const controller = new AbortController();
       const stop = (): void => controller.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      const metrics = createStreamMetrics();
+      const server = flags.metricsPort !== undefined ? await serveMetrics(metrics, flags.metricsPort) : null;
       ctx.out.info(`consuming ${settings.subject} (stream ${settings.stream}, durable ${settings.durable}) from ${settings.natsUrl}`);
-      const result = await withWarehouse(ctx, (warehouse) =>
-        runStreamConsumer(warehouse, ctx.config, settings, {
-          signal: controller.signal,
-          ...(flags.untilIdle !== undefined ? { idleExitMs: flags.untilIdle } : {}),
-          processEveryMs: flags.processEvery,
-          onBatch: (batch, lag) =>
-            ctx.out.info(
-              `committed ${batch.batchId ?? '(no new rows)'}: ${batch.messages} messages, ${batch.loaded} loaded, ${batch.deadLettered} dead-lettered, ${batch.duplicates} duplicates, ${batch.alreadySettled} redelivered; lag ${lag}`,
-            ),
-        }),
-      );
+      let result: Awaited<ReturnType<typeof runStreamConsumer>>;
+      try {
+        result = await withWarehouse(ctx, (warehouse) =>
+          runStreamConsumer(warehouse, ctx.config, settings, {
+            signal: controller.signal,
+            ...(flags.untilIdle !== undefined ? { idleExitMs: flags.untilIdle } : {}),
+            processEveryMs: flags.processEvery,
+            metrics,
+            onRetry: (what, error, attempt) => ctx.out.info(`retrying ${what} (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}`),
+            onBatch: (batch, lag) =>
+              ctx.out.info(
+                `committed ${batch.batchId ?? '(no new rows)'}: ${batch.messages} messages, ${batch.loaded} loaded, ${batch.deadLettered} dead-lettered, ${batch.duplicates} duplicates, ${batch.alreadySettled} redelivered; ${batch.window?.late ?? 0} late, ${batch.window?.tooLate ?? 0} past lateness; watermark ${batch.window?.watermark ?? '-'}; lag ${lag}`,
+              ),
+          }),
+        );
+      } finally {
+        server?.close();
+      }
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       ctx.out.result(result, () => {
