@@ -249,7 +249,8 @@ describe.skipIf(!executable)('dashboard in Chromium', () => {
       await screenshot(page, '09-sql-no-endpoint');
       return;
     }
-    await page.getByLabel('Query').fill('SELECT country, count(*) AS lines FROM gold.fact_sales JOIN gold.dim_country USING (country_key) GROUP BY country ORDER BY country LIMIT 12');
+    // Analysts query relations without customer ids (fact_sales holds customer keys): a mart.
+    await page.getByLabel('Query', { exact: true }).fill('SELECT country, orders AS lines FROM gold.mart_country_sales ORDER BY country LIMIT 12');
     await page.getByTestId('sql-run').click();
     await page.getByTestId('sql-table').waitFor();
     await settled(page);
@@ -273,13 +274,13 @@ describe.skipIf(!executable)('dashboard in Chromium', () => {
     await page.getByLabel('Name').fill('Lines by country');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.reload();
-    await page.getByTestId('saved-queries').getByRole('button', { name: 'Lines by country' }).waitFor();
+    await page.getByTestId('saved-queries').getByRole('button', { name: 'Lines by country', exact: true }).waitFor();
 
-    await page.getByLabel('Query').fill('SELECT no_such_column FROM gold.fact_sales');
+    await page.getByLabel('Query', { exact: true }).fill('SELECT no_such_column FROM gold.mart_country_sales');
     await page.getByTestId('sql-run').click();
     await page.getByTestId('sql-error').waitFor();
     expect(await page.getByTestId('sql-error').textContent()).toMatch(/no_such_column/i);
-    await page.getByLabel('Query').fill('DELETE FROM gold.fact_sales');
+    await page.getByLabel('Query', { exact: true }).fill('DELETE FROM gold.fact_sales');
     await page.getByTestId('sql-run').click();
     await expect.poll(() => page.getByTestId('sql-error').textContent()).toMatch(/read.only|only SELECT|not allowed/i);
     await screenshot(page, '09-sql-error');
