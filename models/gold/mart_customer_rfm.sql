@@ -29,9 +29,9 @@ measured AS (
 scored AS (
     SELECT
         *,
-        least(5, 1 + floor(5 * percent_rank() OVER (ORDER BY recency_days DESC))) AS r_score,
-        least(5, 1 + floor(5 * percent_rank() OVER (ORDER BY frequency))) AS f_score,
-        least(5, 1 + floor(5 * percent_rank() OVER (ORDER BY monetary_gbp))) AS m_score
+        reference.rfm_quintile(percent_rank() OVER (ORDER BY recency_days DESC)) AS r_score,
+        reference.rfm_quintile(percent_rank() OVER (ORDER BY frequency)) AS f_score,
+        reference.rfm_quintile(percent_rank() OVER (ORDER BY monetary_gbp)) AS m_score
     FROM measured
 )
 
@@ -46,17 +46,6 @@ SELECT
     f_score::INTEGER AS f_score,
     m_score::INTEGER AS m_score,
     (r_score * 100 + f_score * 10 + m_score)::INTEGER AS rfm_code,
-    CASE
-        WHEN r_score >= 5 AND f_score >= 4 THEN 'Champions'
-        WHEN r_score >= 3 AND f_score >= 4 THEN 'Loyal Customers'
-        WHEN r_score >= 4 AND f_score BETWEEN 2 AND 3 THEN 'Potential Loyalists'
-        WHEN r_score = 5 AND f_score = 1 THEN 'New Customers'
-        WHEN r_score = 4 AND f_score = 1 THEN 'Promising'
-        WHEN r_score = 3 AND f_score = 3 THEN 'Need Attention'
-        WHEN r_score = 3 AND f_score <= 2 THEN 'About to Sleep'
-        WHEN r_score <= 2 AND f_score = 5 THEN 'Cannot Lose Them'
-        WHEN r_score <= 2 AND f_score BETWEEN 3 AND 4 THEN 'At Risk'
-        ELSE 'Hibernating'
-    END AS segment
+    reference.rfm_segment(r_score, f_score) AS segment
 FROM scored
 ORDER BY customer_id

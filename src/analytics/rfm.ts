@@ -1,8 +1,8 @@
 /**
  * RFM segments. With no window and no country they come straight from gold.mart_customer_rfm;
- * for a window or a country the scores are recomputed the way that mart computes them (keep
- * RFM_CTES in step with models/gold/mart_customer_rfm.sql: a test compares the two over the
- * whole data), as of the day after the window's last sale. A country keeps its home customers.
+ * for a window or a country the scores are recomputed the way that mart computes them, with the
+ * same scoring macros (models/ddl/005_rfm_macros.sql; a test compares the two over the whole data),
+ * as of the day after the window's last sale. A country keeps its home customers.
  */
 import { countryParam, resolveWindow, tsParams, type Filters } from './query-source.js';
 import type { QuerySource, Window } from './query-source.js';
@@ -28,25 +28,13 @@ export const RFM_CTES = `
   ),
   scored AS (
     SELECT *,
-           least(5, 1 + floor(5 * percent_rank() OVER (ORDER BY recency_days DESC))) AS r_score,
-           least(5, 1 + floor(5 * percent_rank() OVER (ORDER BY frequency))) AS f_score,
-           least(5, 1 + floor(5 * percent_rank() OVER (ORDER BY monetary_gbp))) AS m_score
+           reference.rfm_quintile(percent_rank() OVER (ORDER BY recency_days DESC)) AS r_score,
+           reference.rfm_quintile(percent_rank() OVER (ORDER BY frequency)) AS f_score,
+           reference.rfm_quintile(percent_rank() OVER (ORDER BY monetary_gbp)) AS m_score
     FROM measured
   ),
   rfm AS (
-    SELECT *,
-      CASE
-        WHEN r_score >= 5 AND f_score >= 4 THEN 'Champions'
-        WHEN r_score >= 3 AND f_score >= 4 THEN 'Loyal Customers'
-        WHEN r_score >= 4 AND f_score BETWEEN 2 AND 3 THEN 'Potential Loyalists'
-        WHEN r_score = 5 AND f_score = 1 THEN 'New Customers'
-        WHEN r_score = 4 AND f_score = 1 THEN 'Promising'
-        WHEN r_score = 3 AND f_score = 3 THEN 'Need Attention'
-        WHEN r_score = 3 AND f_score <= 2 THEN 'About to Sleep'
-        WHEN r_score <= 2 AND f_score = 5 THEN 'Cannot Lose Them'
-        WHEN r_score <= 2 AND f_score BETWEEN 3 AND 4 THEN 'At Risk'
-        ELSE 'Hibernating'
-      END AS segment
+    SELECT *, reference.rfm_segment(r_score, f_score) AS segment
     FROM scored
   )`;
 
