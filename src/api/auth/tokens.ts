@@ -3,7 +3,8 @@
  * audience checked, and every claim we rely on required. Anything else is a 401.
  */
 import { randomUUID } from 'node:crypto';
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, decodeJwt, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { StrataError } from '../../shared/index.js';
 import { isRole, type Principal, type Role } from './roles.js';
 
@@ -15,8 +16,25 @@ export interface TokenSigner {
   verify(token: string): Promise<Principal>;
 }
 
+/**
+ * Remembers tokens that verified, until their own expiry: access tokens are stateless (nothing can
+ * revoke one before `exp`), so a repeat request need not recompute the HMAC. Failures are not kept.
+ */
+function memoizeVerify(verify: (token: string) => Promise<Principal>): (token: string) => Promise<Principal> {
+  const verified = new LRUCache<string, { principal: Principal; expiresAtMs: number }>({ max: 10_000 });
+  return async (token) => {
+    const hit = verified.get(token);
+    if (hit && hit.expiresAtMs > Date.now()) return hit.principal;
+    if (hit) verified.delete(token);
+    const principal = await verify(token);
+    const exp = decodeJwt(token).exp;
+    if (typeof exp === 'number') verified.set(token, { principal, expiresAtMs: exp * 1000 });
+    return principal;
+  };
+}
+
 export function createTokenSigner(secret: Uint8Array, ttlSeconds: number): TokenSigner {
-  return {
+  const signer: TokenSigner = {
     async sign(subject, role) {
       const now = Math.floor(Date.now() / 1000);
       const token = await new SignJWT({ role })
@@ -47,4 +65,5 @@ export function createTokenSigner(secret: Uint8Array, ttlSeconds: number): Token
       }
     },
   };
+  return { sign: signer.sign, verify: memoizeVerify(signer.verify) };
 }
