@@ -1,28 +1,9 @@
 /** Human rendering of a pipeline result: per-file outcome, per-batch accounting, totals. */
 import { describeError } from '../shared/index.js';
-import type { PipelineResult } from '../pipeline/index.js';
+import { pipelineResultJson, type PipelineResult } from '../pipeline/index.js';
 import { formatNumber, table } from './output.js';
 
-export function runAsJson(result: PipelineResult): unknown {
-  return {
-    run_id: result.runId,
-    status: result.status,
-    duration_ms: result.durationMs,
-    files: result.files.map((f) =>
-      f.status === 'loaded'
-        ? { file: f.file, status: f.status, batch_id: f.batch.batchId, rows_in: f.batch.rowsIn, unparseable_lines: f.batch.rowsUnparseable, date_order: f.batch.dateOrder, date_order_source: f.batch.dateOrderSource, schema_drift: f.batch.file.mapping.extras.map((e) => e.name), encoding: f.batch.file.scan.encoding }
-        : f.status === 'skipped'
-          ? { file: f.file, status: f.status, batch_id: f.batchId, reason: f.reason }
-          : { file: f.file, status: f.status, error: { code: f.error.code, message: f.error.message, line: f.error.location?.line ?? null, column: f.error.location?.column ?? null } },
-    ),
-    batches: result.batches,
-    totals: result.totals,
-    warehouse_totals: result.warehouseTotals,
-    quality: result.quality,
-    gold: result.gold?.models ?? null,
-    error: result.error ? { code: result.error.code, message: describeError(result.error) } : null,
-  };
-}
+export const runAsJson = (result: PipelineResult): unknown => pipelineResultJson(result);
 
 export function runAsText(result: PipelineResult): string {
   const lines: string[] = [];

@@ -8,3 +8,4 @@ export * from './planner/index.js';
 export * from './executor/index.js';
 export { retryRun } from './retry-run.js';
 export { runStreamConsumer, processPendingBatches, type StreamRunResult } from './stream-run.js';
+export { pipelineResultJson } from './result-json.js';

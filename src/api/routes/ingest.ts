@@ -10,8 +10,8 @@ import { pipeline as pump } from 'node:stream/promises';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { StrataError } from '../../shared/index.js';
+import { pipelineResultJson } from '../../pipeline/index.js';
 import { principalName } from '../auth/index.js';
-import { runSummary } from '../run-summary.js';
 import type { RouteDeps } from '../route-deps.js';
 import { AnyObject, errorResponses } from '../schemas.js';
 import { sanitiseUploadName } from '../upload-name.js';
@@ -100,7 +100,7 @@ export function ingestRoutes(app: FastifyInstance, deps: RouteDeps): void {
         const file = path.join(dir, `transactions-${requestHash.slice(0, 24)}.csv`);
         await writeFile(file, csv, 'utf8');
         const result = await deps.runner.run({ inputs: [file], command: 'api-ingest' });
-        const summary = { idempotency_key: key, rows_received: rows.length, ...runSummary(result, (f) => path.basename(f)) };
+        const summary = { idempotency_key: key, rows_received: rows.length, ...pipelineResultJson(result, (f) => path.basename(f)) };
         const failed = result.files.find((f) => f.status === 'failed');
         if (failed?.status === 'failed' && result.files.length === 1) throw failed.error;
         if (result.error) throw result.error;
@@ -152,7 +152,7 @@ export function ingestRoutes(app: FastifyInstance, deps: RouteDeps): void {
         throw error;
       }
       const result = await deps.runner.run({ inputs: saved, command: 'api-upload' });
-      return runSummary(result, (f) => path.basename(f));
+      return pipelineResultJson(result, (f) => path.basename(f));
     },
   );
 }
