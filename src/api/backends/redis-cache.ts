@@ -35,6 +35,12 @@ const freshGeneration = (): string => `${Date.now().toString(36)}${randomBytes(4
 
 export interface RedisCacheOptions {
   readonly ttlSeconds: number;
+  /**
+   * Whose answers the entries are: replicas that read the same warehouse share a scope (and so
+   * each other's entries); replicas with a warehouse each use their own. The generation is shared
+   * by every scope under the prefix either way.
+   */
+  readonly scope: string;
 }
 
 export function createRedisCache(link: RedisLink, options: RedisCacheOptions): CacheBackend {
@@ -42,7 +48,7 @@ export function createRedisCache(link: RedisLink, options: RedisCacheOptions): C
   client.defineCommand('strataCacheLookup', { numberOfKeys: 2, lua: LOOKUP });
   client.defineCommand('strataCacheStore', { numberOfKeys: 2, lua: STORE });
   const generationKey = link.key('cache:generation');
-  const entryKey = (key: string): string => link.key(`cache:entry:${createHash('sha256').update(key).digest('base64url')}`);
+  const entryKey = (key: string): string => link.key(`cache:entry:${options.scope}:${createHash('sha256').update(key).digest('base64url')}`);
   let seen: string | null = null;
 
   const bump = async (): Promise<void> => {

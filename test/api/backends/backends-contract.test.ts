@@ -23,7 +23,7 @@ async function redisSubject<T>(label: string, build: (link: ReturnType<typeof te
 }
 
 describe.runIf(redisUp)('Redis', () => {
-  cacheContract('Redis', () => redisSubject('cache', (link) => ({ cache: createRedisCache(link, { ttlSeconds: 60 }) })));
+  cacheContract('Redis', () => redisSubject('cache', (link) => ({ cache: createRedisCache(link, { ttlSeconds: 60, scope: 'shared' }) })));
   // The fallback never answers here: the link is up, and the contract asserts Redis' own counts.
   rateLimitContract('Redis', () => redisSubject('rate', (link) => ({ store: createRedisRateLimit(link, createMemoryRateLimit()) })));
 });

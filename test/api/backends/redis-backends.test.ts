@@ -37,8 +37,8 @@ describe.runIf(sharedUp)('Redis backends shared by two replicas', () => {
   });
 
   it('see an invalidation by one replica on the other replica’s very next lookup', async () => {
-    const cacheA = createRedisCache(a.link, { ttlSeconds: 60 });
-    const cacheB = createRedisCache(b.link, { ttlSeconds: 60 });
+    const cacheA = createRedisCache(a.link, { ttlSeconds: 60, scope: 'shared' });
+    const cacheB = createRedisCache(b.link, { ttlSeconds: 60, scope: 'shared' });
     const first = await cacheB.lookup('c|/api/v1/kpis');
     if (first.status !== 'miss') throw new Error(first.status);
     await cacheB.store('c|/api/v1/kpis', 'before the run', first.generation);
@@ -47,6 +47,18 @@ describe.runIf(sharedUp)('Redis backends shared by two replicas', () => {
     const after = await cacheB.lookup('c|/api/v1/kpis');
     expect(after).toMatchObject({ status: 'miss' });
     expect(cacheB.generation).toBe(cacheA.generation);
+  });
+
+  it('keep the entries of replicas with a warehouse each apart, and still share the generation', async () => {
+    const own = createRedisCache(a.link, { ttlSeconds: 60, scope: 'replica-a' });
+    const other = createRedisCache(b.link, { ttlSeconds: 60, scope: 'replica-b' });
+    const miss = await own.lookup('c|/api/v1/countries');
+    if (miss.status !== 'miss') throw new Error(miss.status);
+    await own.store('c|/api/v1/countries', 'replica a figures', miss.generation);
+    expect(await other.lookup('c|/api/v1/countries')).toEqual({ status: 'miss', generation: miss.generation });
+    await other.invalidate();
+    expect((await own.lookup('c|/api/v1/countries')).status).toBe('miss');
+    expect(own.generation).toBe(other.generation);
   });
 });
 
@@ -61,7 +73,7 @@ describe.runIf(binary)('Redis going away mid-flight', () => {
     const { link, logged, registry } = testLink(redis.url, uniquePrefix('outage'), 200);
     try {
       await waitFor(() => link.usable, 5_000, 'the link');
-      const cache = createRedisCache(link, { ttlSeconds: 60 });
+      const cache = createRedisCache(link, { ttlSeconds: 60, scope: 'shared' });
       const limits = createRedisRateLimit(link, createMemoryRateLimit());
       const miss = await cache.lookup('k');
       if (miss.status !== 'miss') throw new Error(miss.status);
@@ -112,8 +124,8 @@ describe.runIf(binary)('Redis going away mid-flight', () => {
     const b = testLink(redis.url, prefix, 150);
     try {
       await waitFor(() => a.link.usable && b.link.usable, 10_000, 'both links');
-      const cacheA = createRedisCache(a.link, { ttlSeconds: 60 });
-      const cacheB = createRedisCache(b.link, { ttlSeconds: 60 });
+      const cacheA = createRedisCache(a.link, { ttlSeconds: 60, scope: 'shared' });
+      const cacheB = createRedisCache(b.link, { ttlSeconds: 60, scope: 'shared' });
       const miss = await cacheB.lookup('k');
       if (miss.status !== 'miss') throw new Error(miss.status);
       await cacheB.store('k', 'before the run', miss.generation);
