@@ -24,6 +24,8 @@ interface Ports {
   readonly bare: number;
   readonly cached: number;
   readonly uncached: number;
+  /** The cached app with its cache and rate limits in Redis (when STRATA_REDIS_URL is set). */
+  readonly redis: number | null;
 }
 
 async function child(dataDir: string): Promise<void> {
@@ -36,13 +38,16 @@ async function child(dataDir: string): Promise<void> {
   const pool = await openReaderPool({ path: config.warehousePath, threads: config.duckdbThreads, memoryLimit: config.duckdbMemoryLimit, connections: 4, defaultTimeoutMs: 10_000 });
   await pool.lockDown([`${path.resolve(dataDir)}${path.sep}`]);
   const secrets = deriveSecrets(BENCH_SECRET);
-  const settings = (cacheEntries: number) => loadApiSettings({ rateLimitMax: 1_000_000_000, cacheEntries }, {});
+  const settings = (cacheEntries: number) => loadApiSettings({ rateLimitMax: 1_000_000_000, rateLimitIpMax: 1_000_000_000, cacheEntries }, {});
   const cached = await buildApp({ reader: pool, writer, config, secrets, settings: settings(2_000) });
   const uncached = await buildApp({ reader: pool, writer, config, secrets, settings: settings(0) });
   const bare = Fastify();
   bare.get('/', async () => ({ hello: 'world' }));
   const port = async (app: { listen: (o: { host: string; port: number }) => Promise<string> }) => Number(new URL(await app.listen({ host: '127.0.0.1', port: 0 })).port);
-  const ports: Ports = { bare: await port(bare), cached: await port(cached), uncached: await port(uncached) };
+  const redisUrl = process.env['STRATA_REDIS_URL'];
+  const redisConfig = redisUrl ? loadConfig({ dataDir, redisUrl, redisKeyPrefix: 'strata-bench:' }, {}) : null;
+  const inRedis = redisConfig ? await buildApp({ reader: pool, writer, config: redisConfig, secrets, settings: settings(2_000) }) : null;
+  const ports: Ports = { bare: await port(bare), cached: await port(cached), uncached: await port(uncached), redis: inRedis ? await port(inRedis) : null };
   process.send?.(ports);
   process.on('disconnect', () => process.exit(0));
 }
@@ -96,6 +101,11 @@ async function parent(): Promise<void> {
     const rows: Row[] = [];
     rows.push(await load('bare fastify (constant)', `http://127.0.0.1:${ports.bare}/`, null));
     rows.push(await load('kpis (cached, JWT)', kpis, token));
+    if (ports.redis !== null) {
+      const inRedis = kpis.replace(`:${ports.cached}/`, `:${ports.redis}/`);
+      await fetch(inRedis, { headers: { authorization: `Bearer ${token}` } });
+      rows.push(await load('kpis (cached + limits in Redis)', inRedis, token));
+    }
     rows.push(await load('timeseries week (uncached)', series, token));
     rows.push(await load('sales page 2 (uncached, keyset)', sales, token));
 
@@ -107,7 +117,7 @@ async function parent(): Promise<void> {
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     const cachedRow = rows[1]!;
-    const seriesRow = rows[2]!;
+    const seriesRow = rows.find((r) => r.name.startsWith('timeseries'))!;
     process.stdout.write(
       `targets: cached KPI >= 0.5x bare: ${cachedRow.rps / bare >= 0.5 ? 'met' : 'NOT met'} (${(cachedRow.rps / bare).toFixed(2)}); ` +
         `cached KPI p99 < 20 ms: ${cachedRow.p99 < 20 ? 'met' : 'NOT met'} (${cachedRow.p99}); ` +

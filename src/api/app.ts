@@ -22,7 +22,7 @@ import { registerCache } from './plugins/cache.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { createMetrics, registerMetrics } from './plugins/metrics.js';
 import { registerRateLimit } from './plugins/rate-limit.js';
-import { createResponseCache, type ResponseCache } from './response-cache.js';
+import { createApiBackends, type ApiBackends, type CacheBackend } from './backends/index.js';
 import type { AppState, RouteDeps } from './route-deps.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
@@ -45,13 +45,15 @@ export interface AppDeps {
   readonly secrets: ApiSecrets;
   readonly settings?: ApiSettings;
   readonly logger?: FastifyServerOptions['logger'];
+  /** Cache and rate-limit backends; by default from the config (Redis when `redisUrl` is set), closed with the app. */
+  readonly backends?: ApiBackends;
   /** Folder of a built dashboard to serve under /app/, if any. */
   readonly staticDir?: string;
 }
 
 export interface StrataHandles {
   readonly runner: PipelineRunner;
-  readonly cache: ResponseCache;
+  readonly cache: CacheBackend;
   readonly state: AppState;
   readonly settings: ApiSettings;
 }
@@ -72,14 +74,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });
 
-  const cache = createResponseCache(settings.cacheEntries);
   const runner = createPipelineRunner(deps.writer, deps.config);
   const state: AppState = { loading: null };
   const metrics = createMetrics(deps.reader);
-  runner.onCompleted((result) => {
-    // Every gold table may have changed: no cached response survives a run.
-    cache.invalidate();
+  const backends = deps.backends ?? createApiBackends(deps.config, { cacheEntries: settings.cacheEntries, cacheTtlSeconds: settings.cacheTtlSeconds, registry: metrics.registry, log: app.log });
+  if (!deps.backends) app.addHook('onClose', () => backends.close());
+  const cache = backends.cache;
+  runner.onCompleted(async (result) => {
     metrics.pipelineCompleted(result);
+    // Every gold table may have changed: no cached response (in any replica) survives a run.
+    await cache.invalidate();
   });
   app.decorate('strata', { runner, cache, state, settings });
 
@@ -87,7 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerMetrics(app, metrics);
   // No upgrade-insecure-requests: on a plain-HTTP host it would send the dashboard's calls to https.
   await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
-  await registerRateLimit(app, settings);
+  registerRateLimit(app, settings, backends.rateLimits);
   const signer = createTokenSigner(deps.secrets.jwtKey, settings.accessTokenTtlSeconds);
   const apiKeys = registerAuth(app, { signer, db: deps.reader });
   registerCache(app, cache, metrics);

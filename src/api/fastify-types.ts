@@ -1,6 +1,7 @@
 /** What Strata adds to Fastify's request and route config. */
 import type { StrataError } from '../shared/index.js';
 import type { Principal, Role } from './auth/index.js';
+import type { RouteRateLimit } from './plugins/rate-limit.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,6 +13,8 @@ declare module 'fastify' {
     access?: Role | 'public';
     /** Cache the 200 response in the LRU, with an ETag. */
     cache?: boolean;
+    /** A limit of the route's own instead of the per-IP and per-principal ones, or none. */
+    rateLimit?: RouteRateLimit | false;
   }
 }
 

@@ -12,7 +12,8 @@ export interface PipelineRunner {
   run(options: PipelineOptions): Promise<PipelineResult>;
   /** Runs other exclusive writer work (e.g. erasure) in the same queue. */
   exclusive<T>(work: (writer: Warehouse) => Promise<T>): Promise<T>;
-  onCompleted(listener: (result: PipelineResult) => void): void;
+  /** Called after each run; `run()` resolves only once every listener has (e.g. the cache is invalidated everywhere). */
+  onCompleted(listener: (result: PipelineResult) => void | Promise<void>): void;
   /** Every run's events as they happen (e.g. invalidate cached answers when a gold asset is materialised). */
   readonly events: PipelineEventBus;
   readonly busy: boolean;
@@ -23,7 +24,7 @@ export function createPipelineRunner(writer: Warehouse, config: StrataConfig): P
   let tail: Promise<unknown> = Promise.resolve();
   let pending = 0;
   let lastResult: PipelineResult | null = null;
-  const listeners: ((result: PipelineResult) => void)[] = [];
+  const listeners: ((result: PipelineResult) => void | Promise<void>)[] = [];
   const events = createEventBus();
 
   const enqueue = <T>(work: () => Promise<T>): Promise<T> => {
@@ -38,7 +39,7 @@ export function createPipelineRunner(writer: Warehouse, config: StrataConfig): P
       enqueue(async () => {
         const result = await runPipeline(writer, config, { ...options, bus: options.bus ?? events });
         lastResult = result;
-        for (const listener of listeners) listener(result);
+        for (const listener of listeners) await listener(result);
         return result;
       }),
     exclusive: (work) => enqueue(() => work(writer)),

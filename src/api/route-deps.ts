@@ -5,7 +5,7 @@ import type { ApiSettings } from './api-settings.js';
 import type { ApiSecrets, SqlRunner, TokenSigner } from './auth/index.js';
 import type { ApiKeyCache } from './plugins/auth.js';
 import type { PipelineRunner } from './pipeline-runner.js';
-import type { ResponseCache } from './response-cache.js';
+import type { CacheBackend } from './backends/index.js';
 import type { FastifyRequest } from 'fastify';
 
 export interface RouteDeps {
@@ -16,7 +16,7 @@ export interface RouteDeps {
   readonly settings: ApiSettings;
   readonly secrets: ApiSecrets;
   readonly signer: TokenSigner;
-  readonly cache: ResponseCache;
+  readonly cache: CacheBackend;
   readonly apiKeys: ApiKeyCache;
   readonly state: AppState;
 }

@@ -37,6 +37,16 @@ const configSchema = z
     streamAckWaitMs: z.coerce.number().int().min(1000).default(30_000),
     /** Event-time windows accept events this far behind the watermark; later ones are counted and kept apart. */
     streamAllowedLatenessMs: z.coerce.number().int().min(0).default(300_000),
+    /** Redis shared by API replicas (response cache, rate limits); unset: everything stays in-process. */
+    redisUrl: z
+      .string()
+      .regex(/^rediss?:\/\/[^\s]+$/, 'expected a redis:// or rediss:// URL')
+      .refine((v) => URL.canParse(v), 'not a valid URL')
+      .optional(),
+    /** Prefix of every Redis key Strata writes, so several deployments (or test runs) can share a server. */
+    redisKeyPrefix: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/).default('strata:'),
+    /** A Redis command slower than this counts as Redis being unavailable (answers are then served uncached). */
+    redisCommandTimeoutMs: z.coerce.number().int().min(10).max(60_000).default(500),
   })
   .strict();
 
@@ -59,6 +69,9 @@ const ENV_KEYS: Readonly<Record<string, keyof z.infer<typeof configSchema>>> = {
   STRATA_STREAM_MAX_DELIVERIES: 'streamMaxDeliveries',
   STRATA_STREAM_ACK_WAIT_MS: 'streamAckWaitMs',
   STRATA_STREAM_ALLOWED_LATENESS_MS: 'streamAllowedLatenessMs',
+  STRATA_REDIS_URL: 'redisUrl',
+  STRATA_REDIS_KEY_PREFIX: 'redisKeyPrefix',
+  STRATA_REDIS_COMMAND_TIMEOUT_MS: 'redisCommandTimeoutMs',
 };
 
 /** Builds a frozen config from overrides and the environment; names the bad variable on error. */

@@ -50,6 +50,7 @@ export function createMetrics(db: QuerySource): ApiMetrics {
     registry,
     hit: (route) => cacheRequests.inc({ route, result: 'hit' }),
     miss: (route) => cacheRequests.inc({ route, result: 'miss' }),
+    bypass: (route) => cacheRequests.inc({ route, result: 'bypass' }),
     pipelineCompleted(result) {
       runs.inc({ status: result.status });
       runSeconds.set(result.durationMs / 1000);

@@ -23,7 +23,7 @@ export function healthRoutes(app: FastifyInstance, deps: RouteDeps, registry: Re
     if (deps.state.loading) return send(reply, request, 'STRATA_ERR_NOT_READY', deps.state.loading);
     const missing = await goldMissing(deps);
     if (missing.length) return send(reply, request, 'STRATA_ERR_NOT_READY', `gold is not built yet (missing ${missing.map((t) => `gold.${t}`).join(', ')}); run the pipeline`);
-    return { status: 'ready', cache_generation: deps.cache.generation, pipeline_busy: deps.runner.busy };
+    return { status: 'ready', cache: deps.cache.kind, cache_generation: deps.cache.generation, pipeline_busy: deps.runner.busy };
   });
 
   app.get('/metrics', { config: { access: deps.settings.publicMetrics ? 'public' : 'engineer', rateLimit: false }, schema: { tags: ['operations'], summary: 'Prometheus metrics (text format)' } }, async (_request, reply) => {

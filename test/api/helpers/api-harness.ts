@@ -34,9 +34,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(settings: Partial<Record<keyof ApiSettings, unknown>> = {}): Promise<Harness> {
+/** `configOverrides` go into the config schema (e.g. `redisUrl`). */
+export async function startHarness(settings: Partial<Record<keyof ApiSettings, unknown>> = {}, configOverrides: Record<string, unknown> = {}): Promise<Harness> {
   const { dataDir, cleanup } = await demoWarehouseCopy();
-  const config = loadConfig({ dataDir }, {});
+  const config = loadConfig({ dataDir, ...configOverrides }, {});
   const { warehouse: writer } = await openProjectWarehouse(config);
   const pool = await openReaderPool({ path: config.warehousePath, threads: config.duckdbThreads, memoryLimit: config.duckdbMemoryLimit, connections: 3, defaultTimeoutMs: 20_000 });
   await pool.lockDown([dataDir, demoDataDir, modelsDir()].map((d) => `${path.resolve(d)}${path.sep}`));
