@@ -3,6 +3,7 @@
  * (Kept here until they move into src/config's one schema.)
  */
 import { z } from 'zod';
+import { envBoolean } from '../config/index.js';
 import { StrataError } from '../shared/index.js';
 
 const schema = z
@@ -26,8 +27,8 @@ const schema = z
     cacheTtlSeconds: z.coerce.number().int().min(1).max(86_400).default(3_600),
     accessTokenTtlSeconds: z.coerce.number().int().min(30).max(86_400).default(900),
     /** Whether /metrics is served without a token (for a Prometheus scraper on a private network). */
-    publicMetrics: z.preprocess((v) => (typeof v === 'string' ? v === 'true' || v === '1' : v), z.boolean()).default(true),
-    trustProxy: z.preprocess((v) => (typeof v === 'string' ? v === 'true' || v === '1' : v), z.boolean()).default(false),
+    publicMetrics: envBoolean().default(true),
+    trustProxy: envBoolean().default(false),
   })
   .strict();
 
@@ -63,3 +64,6 @@ export function loadApiSettings(overrides: Partial<Record<keyof ApiSettings, unk
   }
   return Object.freeze(parsed.data);
 }
+
+/** The schema and its environment variables, for the settings audit (test/config) and the deploy cross-checks. */
+export { schema as apiSettingsSchema, ENV as API_ENV_VARIABLES };

@@ -1,6 +1,6 @@
 export { buildApp, type AppDeps, type StrataHandles } from './app.js';
 export { startServer, type RunningServer, type ServeOptions } from './server.js';
-export { loadApiSettings, type ApiSettings } from './api-settings.js';
+export { loadApiSettings, apiSettingsSchema, API_ENV_VARIABLES, type ApiSettings } from './api-settings.js';
 export {
   ROLES,
   addUser,

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { StrataConfig } from '../config/index.js';
 import { openReaderPool, type ReaderPool, type Warehouse } from '../engine/index.js';
 import { openProjectWarehouse } from '../pipeline/index.js';
-import { modelsDir } from '../shared/index.js';
+import { StrataError, modelsDir } from '../shared/index.js';
 import { loadApiSettings, type ApiSettings } from './api-settings.js';
 import { buildApp } from './app.js';
 import { addUser, countUsers, loadSecrets } from './auth/index.js';
@@ -32,13 +32,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-async function bootstrapAdmin(pool: ReaderPool, say: (line: string) => void): Promise<void> {
-  if ((await countUsers(pool)) > 0) return;
+/** STRATA_ADMIN_PASSWORD, checked at start (not only when the first admin is created) so a bad value never goes unnoticed. */
+function adminPasswordFromEnv(): string | undefined {
   const fromEnv = process.env['STRATA_ADMIN_PASSWORD'];
-  const password = fromEnv && fromEnv.length >= 12 ? fromEnv : randomBytes(12).toString('base64url');
+  if (fromEnv === undefined || fromEnv === '') return undefined;
+  if (fromEnv.length < 12) throw new StrataError('STRATA_ERR_CONFIG', 'invalid setting STRATA_ADMIN_PASSWORD: at least 12 characters');
+  return fromEnv;
+}
+
+async function bootstrapAdmin(pool: ReaderPool, fromEnv: string | undefined, say: (line: string) => void): Promise<void> {
+  if ((await countUsers(pool)) > 0) return;
+  const password = fromEnv ?? randomBytes(12).toString('base64url');
   await addUser(pool, 'admin', password, 'admin');
   say(
-    fromEnv && fromEnv.length >= 12
+    fromEnv
       ? 'created user admin with the password from STRATA_ADMIN_PASSWORD'
       : `created user admin with password ${password} (shown once; add users with \`strata users add\` or POST /api/v1/admin/users)`,
   );
@@ -46,6 +53,7 @@ async function bootstrapAdmin(pool: ReaderPool, say: (line: string) => void): Pr
 
 export async function startServer(config: StrataConfig, options: ServeOptions): Promise<RunningServer> {
   const settings = loadApiSettings(options.settings ?? {});
+  const adminPassword = adminPasswordFromEnv();
   const secrets = loadSecrets(config.dataDir);
   const { warehouse: writer } = await openProjectWarehouse(config);
   let pool: ReaderPool | null = null;
@@ -60,7 +68,7 @@ export async function startServer(config: StrataConfig, options: ServeOptions): 
     // The pipeline reads staged files, the seeds under models/, and the demo folder; nothing else.
     const allowed = [path.resolve(config.dataDir), path.dirname(path.resolve(config.warehousePath)), modelsDir(), ...(options.demoDir ? [path.resolve(options.demoDir)] : [])];
     await pool.lockDown(allowed.map((d) => `${d}${path.sep}`));
-    await bootstrapAdmin(pool, options.say);
+    await bootstrapAdmin(pool, adminPassword, options.say);
   } catch (error) {
     await pool?.close();
     await writer.close();

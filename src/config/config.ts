@@ -98,3 +98,6 @@ export function loadConfig(
     warehousePath: value.warehousePath ?? path.join(value.dataDir, 'strata.duckdb'),
   });
 }
+
+/** The schema and its environment variables, for the settings audit (test/config) and the deploy cross-checks. */
+export { configSchema, ENV_KEYS as CONFIG_ENV_VARIABLES };

@@ -1,1 +1,2 @@
-export { loadConfig, type StrataConfig } from './config.js';
+export { loadConfig, configSchema, CONFIG_ENV_VARIABLES, type StrataConfig } from './config.js';
+export { envBoolean } from './env-boolean.js';
