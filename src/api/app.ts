@@ -22,6 +22,9 @@ import { registerCache } from './plugins/cache.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { createMetrics, registerMetrics } from './plugins/metrics.js';
 import { registerRateLimit } from './plugins/rate-limit.js';
+import { genRequestId, registerRequestId } from './plugins/request-id.js';
+import { registerObservability } from './observability-routes.js';
+import { logRunEvents } from './run-logging.js';
 import { createResponseCache, type ResponseCache } from './response-cache.js';
 import type { AppState, RouteDeps } from './route-deps.js';
 import { adminRoutes } from './routes/admin.js';
@@ -69,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: settings.bodyLimitBytes,
     trustProxy: settings.trustProxy,
     return503OnClosing: true,
+    genReqId: genRequestId,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });
 
@@ -81,10 +85,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     cache.invalidate();
     metrics.pipelineCompleted(result);
   });
+  runner.events.onAny((event) => metrics.pipelineEvent(event));
+  logRunEvents(runner.events, app.log);
   app.decorate('strata', { runner, cache, state, settings });
 
   registerErrorHandling(app);
   registerMetrics(app, metrics);
+  registerRequestId(app);
   // No upgrade-insecure-requests: on a plain-HTTP host it would send the dashboard's calls to https.
   await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
   await registerRateLimit(app, settings);
@@ -120,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   ingestRoutes(app, routeDeps);
   adminRoutes(app, routeDeps);
   consoleRoutes(app, routeDeps);
+  registerObservability(app, routeDeps, metrics.strata);
 
   if (deps.staticDir && existsSync(path.join(deps.staticDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: path.resolve(deps.staticDir), prefix: '/app/' });

@@ -37,6 +37,12 @@ const configSchema = z
     streamAckWaitMs: z.coerce.number().int().min(1000).default(30_000),
     /** Event-time windows accept events this far behind the watermark; later ones are counted and kept apart. */
     streamAllowedLatenessMs: z.coerce.number().int().min(0).default(300_000),
+    /** An asset older than this loses freshness health (to 0 at twice it); also the default stale-asset alert. */
+    freshnessMaxAgeSeconds: z.coerce.number().int().min(1).default(129_600),
+    /** Alert rules and notifiers (YAML); unset: <dataDir>/alerts.yaml if it exists, else the built-in defaults. */
+    alertsFile: z.string().min(1).optional(),
+    /** How often `strata serve` evaluates the alert rules; 0 turns the evaluation loop off. */
+    alertsIntervalMs: z.coerce.number().int().min(0).default(60_000),
   })
   .strict();
 
@@ -59,6 +65,9 @@ const ENV_KEYS: Readonly<Record<string, keyof z.infer<typeof configSchema>>> = {
   STRATA_STREAM_MAX_DELIVERIES: 'streamMaxDeliveries',
   STRATA_STREAM_ACK_WAIT_MS: 'streamAckWaitMs',
   STRATA_STREAM_ALLOWED_LATENESS_MS: 'streamAllowedLatenessMs',
+  STRATA_FRESHNESS_MAX_AGE_SECONDS: 'freshnessMaxAgeSeconds',
+  STRATA_ALERTS_FILE: 'alertsFile',
+  STRATA_ALERTS_INTERVAL_MS: 'alertsIntervalMs',
 };
 
 /** Builds a frozen config from overrides and the environment; names the bad variable on error. */
