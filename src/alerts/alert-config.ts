@@ -77,8 +77,8 @@ const fileSchema = z
     group_by: z.array(labelName).default(['rule']),
     /** A firing alert already notified is notified again after this long. */
     repeat_interval: duration.default(4 * 3_600_000),
-    /** Schemas SQL rules may read (silver, gold, meta, quality, stream at most). */
-    sql_schemas: z.array(z.enum(['silver', 'gold', 'meta', 'quality', 'stream'])).default(['gold', 'meta', 'quality', 'silver']),
+    /** Schemas SQL rules may read (never api: credentials). Result columns naming customers are refused whatever the schema. */
+    sql_schemas: z.array(z.enum(['bronze', 'silver', 'gold', 'meta', 'quality', 'stream'])).default(['bronze', 'gold', 'meta', 'quality', 'silver', 'stream']),
     notifiers: z.array(notifier).default([]),
     rules: z.array(rule).default([]),
   })

@@ -68,7 +68,7 @@ export async function evaluateAlerts(deps: AlertDeps, now: Date = new Date()): P
     try {
       series = await seriesOf(rule.source, { db: deps.db, registry: deps.registry, schemas: deps.config.sql_schemas });
     } catch (error) {
-      const message = describeError(error);
+      const message = error instanceof Error ? error.message : String(error);
       rulesReport.push({ rule: rule.name, series: 0, error: message });
       events.push({ fingerprint: null, rule: rule.name, severity: rule.severity, labels: null, kind: 'rule_error', value: null, summary: message });
       log?.warn({ rule: rule.name, code: 'STRATA_ERR_ALERT_RULE', error: message }, 'alert rule could not be evaluated');

@@ -44,7 +44,7 @@ const AlertsQuery = Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100
 const SilenceBody = Type.Object(
   {
     matchers: Type.Record(Type.String({ pattern: '^[a-z_][a-z0-9_]{0,62}$' }), Type.String({ minLength: 1, maxLength: 500 }), { minProperties: 1, maxProperties: 20, description: 'label -> exact value; "rule" matches the rule name' }),
-    duration_minutes: Type.Integer({ minimum: 1, maximum: 60 * 24 * 90 }),
+    duration_seconds: Type.Integer({ minimum: 1, maximum: 90 * 86_400, description: 'how long the silence lasts' }),
     comment: Type.String({ minLength: 1, maxLength: 500 }),
   },
   { additionalProperties: false },
@@ -121,7 +121,7 @@ export function registerObservability(app: FastifyInstance, deps: RouteDeps, met
     async (request, reply) => {
       const body = request.body as Static<typeof SilenceBody>;
       const now = Date.now();
-      const silence = await createSilence(deps.db, { matchers: body.matchers, comment: body.comment, createdBy: principalName(request.principal!), expiresAt: now + body.duration_minutes * 60_000 }, now);
+      const silence = await createSilence(deps.db, { matchers: body.matchers, comment: body.comment, createdBy: principalName(request.principal!), expiresAt: now + body.duration_seconds * 1000 }, now);
       return reply.code(201).send({ id: silence.silenceId, matchers: silence.matchers, comment: silence.comment, created_by: silence.createdBy, expires_at: iso(silence.expiresAt) });
     },
   );
