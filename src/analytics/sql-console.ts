@@ -4,6 +4,7 @@
  * one of its own CTEs: table functions (read_csv, read_text, glob, ...) and file paths are
  * refused, so the console cannot read the server's files. Analysts may only name relations that
  * hold no customer identifier; engineers and admins may name any silver or gold relation.
+ * Alert rules use the same guard with their own schema allow-list (gold, meta, quality, ...).
  */
 import { StrataError } from '../shared/index.js';
 import type { QuerySource } from './query-source.js';
@@ -52,8 +53,9 @@ export function relationsOf(ast: unknown): { schema: string; table: string }[] {
 
 export async function runConsoleQuery(
   db: QuerySource,
-  request: { readonly sql: string; readonly limit: number; readonly allowPersonal: boolean },
+  request: { readonly sql: string; readonly limit: number; readonly allowPersonal: boolean; readonly schemas?: readonly string[] },
 ): Promise<ConsoleResult> {
+  const schemas = request.schemas ?? CONSOLE_SCHEMAS;
   const started = performance.now();
   const [parsed] = await db.query<{ ast: string }>('SELECT json_serialize_sql($sql::VARCHAR) AS ast', { sql: request.sql });
   const ast = JSON.parse(parsed?.ast ?? '{}') as { error?: boolean; error_message?: string; statements?: unknown[] };
@@ -65,9 +67,9 @@ export async function runConsoleQuery(
   if (ast.statements?.length !== 1) throw refuse(`expected exactly one statement, got ${ast.statements?.length ?? 0}`);
 
   const relations = relationsOf(ast.statements);
-  const outside = relations.find((r) => !(CONSOLE_SCHEMAS as readonly string[]).includes(r.schema));
+  const outside = relations.find((r) => !schemas.includes(r.schema));
   if (outside) {
-    throw refuse(`${outside.schema ? `${outside.schema}.` : ''}${outside.table} is not allowed here: name tables as silver.<table> or gold.<table>`);
+    throw refuse(`${outside.schema ? `${outside.schema}.` : ''}${outside.table} is not allowed here: name tables as ${schemas.map((x) => `${x}.<table>`).join(' or ')}`);
   }
   if (!request.allowPersonal && relations.length) {
     const personal = await db.query<{ relation: string }>(

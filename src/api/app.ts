@@ -23,6 +23,9 @@ import { registerErrorHandling } from './plugins/errors.js';
 import { createMetrics, registerMetrics } from './plugins/metrics.js';
 import { registerRateLimit } from './plugins/rate-limit.js';
 import { createApiBackends, type ApiBackends, type CacheBackend } from './backends/index.js';
+import { genRequestId, registerRequestId } from './plugins/request-id.js';
+import { registerObservability } from './observability-routes.js';
+import { logRunEvents } from './run-logging.js';
 import type { AppState, RouteDeps } from './route-deps.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
@@ -71,6 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: settings.bodyLimitBytes,
     trustProxy: settings.trustProxy,
     return503OnClosing: true,
+    genReqId: genRequestId,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });
 
@@ -85,10 +89,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Every gold table may have changed: no cached response (in any replica) survives a run.
     await cache.invalidate();
   });
+  runner.events.onAny((event) => metrics.pipelineEvent(event));
+  logRunEvents(runner.events, app.log);
   app.decorate('strata', { runner, cache, state, settings });
 
   registerErrorHandling(app);
   registerMetrics(app, metrics);
+  registerRequestId(app);
   // No upgrade-insecure-requests: on a plain-HTTP host it would send the dashboard's calls to https.
   await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
   registerRateLimit(app, settings, backends.rateLimits);
@@ -124,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   ingestRoutes(app, routeDeps);
   adminRoutes(app, routeDeps);
   consoleRoutes(app, routeDeps);
+  registerObservability(app, routeDeps, metrics.strata);
 
   if (deps.staticDir && existsSync(path.join(deps.staticDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: path.resolve(deps.staticDir), prefix: '/app/' });

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { StrataConfig } from '../config/index.js';
 import { openReaderPool, type ReaderPool, type Warehouse } from '../engine/index.js';
 import { openProjectWarehouse } from '../pipeline/index.js';
+import { httpLoggerOptions } from '../observability/index.js';
 import { StrataError, modelsDir } from '../shared/index.js';
 import { loadApiSettings, type ApiSettings } from './api-settings.js';
 import { buildApp } from './app.js';
@@ -81,10 +82,11 @@ export async function startServer(config: StrataConfig, options: ServeOptions): 
     config,
     secrets,
     settings,
-    logger: { level: options.logLevel ?? config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'] },
+    logger: httpLoggerOptions({ level: options.logLevel ?? config.logLevel, pseudonymSalt: secrets.pseudonymSalt }),
     ...(options.staticDir ? { staticDir: options.staticDir } : {}),
   });
   const url = await app.listen({ host: settings.host, port: settings.port });
+  app.alerts.start();
 
   let ready: Promise<void> = Promise.resolve();
   if (options.demoDir) {

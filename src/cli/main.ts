@@ -17,6 +17,7 @@ import { register as registerKeys } from './commands/keys/index.js';
 import { register as registerRuns } from './commands/runs/index.js';
 import { register as registerLineage } from './commands/lineage/index.js';
 import { register as registerStream } from './commands/stream/index.js';
+import { register as registerAlerts } from './commands/alerts/index.js';
 
 const program = new Command()
   .name('strata')
@@ -28,7 +29,7 @@ const program = new Command()
   .configureOutput({ outputError: (text, write) => write(text) })
   .exitOverride();
 
-for (const register of [registerRun, registerIngest, registerQuality, registerStatus, registerQuery, registerGenerate, registerDemo, registerServe, registerUsers, registerKeys, registerStream, registerRuns, registerLineage]) register(program);
+for (const register of [registerRun, registerIngest, registerQuality, registerStatus, registerQuery, registerGenerate, registerDemo, registerServe, registerUsers, registerKeys, registerStream, registerRuns, registerLineage, registerAlerts]) register(program);
 
 try {
   await program.parseAsync(process.argv);

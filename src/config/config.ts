@@ -47,6 +47,12 @@ const configSchema = z
     redisKeyPrefix: z.string().regex(/^[A-Za-z0-9_:.-]{1,64}$/).default('strata:'),
     /** A Redis command slower than this counts as Redis being unavailable (answers are then served uncached). */
     redisCommandTimeoutMs: z.coerce.number().int().min(10).max(60_000).default(500),
+    /** An asset older than this loses freshness health (to 0 at twice it); also the default stale-asset alert. */
+    freshnessMaxAgeSeconds: z.coerce.number().int().min(1).default(129_600),
+    /** Alert rules and notifiers (YAML); unset: <dataDir>/alerts.yaml if it exists, else the built-in defaults. */
+    alertsFile: z.string().min(1).optional(),
+    /** How often `strata serve` evaluates the alert rules; 0 turns the evaluation loop off. */
+    alertsIntervalMs: z.coerce.number().int().min(0).default(60_000),
   })
   .strict();
 
@@ -72,6 +78,9 @@ const ENV_KEYS: Readonly<Record<string, keyof z.infer<typeof configSchema>>> = {
   STRATA_REDIS_URL: 'redisUrl',
   STRATA_REDIS_KEY_PREFIX: 'redisKeyPrefix',
   STRATA_REDIS_COMMAND_TIMEOUT_MS: 'redisCommandTimeoutMs',
+  STRATA_FRESHNESS_MAX_AGE_SECONDS: 'freshnessMaxAgeSeconds',
+  STRATA_ALERTS_FILE: 'alertsFile',
+  STRATA_ALERTS_INTERVAL_MS: 'alertsIntervalMs',
 };
 
 /** Builds a frozen config from overrides and the environment; names the bad variable on error. */

@@ -36,6 +36,8 @@ export const ERROR_CODES = {
   STRATA_ERR_INTERNAL: 'internal error',
   STRATA_ERR_STEP_TIMEOUT: 'pipeline step took longer than its timeout',
   STRATA_ERR_CANCELLED: 'run was cancelled',
+  STRATA_ERR_ALERT_RULE: 'an alert rule could not be evaluated',
+  STRATA_ERR_NOTIFY: 'an alert notification could not be delivered',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

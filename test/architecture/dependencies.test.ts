@@ -22,8 +22,9 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   privacy: ['shared', 'engine'],
   stream: ['shared', 'config', 'observability', 'engine', 'quality'],
   pipeline: ['shared', 'config', 'observability', 'engine', 'ingest', 'quality', 'stream'],
-  api: ['shared', 'config', 'observability', 'engine', 'ingest', 'quality', 'analytics', 'privacy', 'pipeline'],
-  cli: ['shared', 'config', 'observability', 'engine', 'ingest', 'quality', 'analytics', 'privacy', 'pipeline', 'generate', 'api', 'stream'],
+  alerts: ['shared', 'config', 'observability', 'engine', 'analytics'],
+  api: ['shared', 'config', 'observability', 'engine', 'ingest', 'quality', 'analytics', 'privacy', 'pipeline', 'alerts'],
+  cli: ['shared', 'config', 'observability', 'engine', 'ingest', 'quality', 'analytics', 'privacy', 'pipeline', 'generate', 'api', 'stream', 'alerts'],
 };
 
 function sourceFiles(dir: string): string[] {
