@@ -8,9 +8,9 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { StrataConfig } from '../config/index.js';
 import { openReaderPool, type ReaderPool, type Warehouse } from '../engine/index.js';
-import { openProjectWarehouse } from '../pipeline/index.js';
 import { httpLoggerOptions } from '../observability/index.js';
 import { StrataError, modelsDir } from '../shared/index.js';
+import { eventMirrorFor, openProjectWarehouse } from '../pipeline/index.js';
 import { loadApiSettings, type ApiSettings } from './api-settings.js';
 import { buildApp } from './app.js';
 import { addUser, countUsers, loadSecrets } from './auth/index.js';
@@ -87,6 +87,8 @@ export async function startServer(config: StrataConfig, options: ServeOptions): 
   });
   const url = await app.listen({ host: settings.host, port: settings.port });
   app.alerts.start();
+  // Every run's events, mirrored to NATS when configured; a NATS outage never reaches a run.
+  const mirror = eventMirrorFor(config, app.strata.runner.events, (message) => options.say(`note: ${message}`));
 
   let ready: Promise<void> = Promise.resolve();
   if (options.demoDir) {
@@ -107,6 +109,7 @@ export async function startServer(config: StrataConfig, options: ServeOptions): 
     url,
     ready,
     async close() {
+      await mirror?.close();
       await app.close();
       await readers.close();
       await closeWriter(writer);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig, type StrataConfig } from '../config/index.js';
 import { openWarehouse, type Warehouse } from '../engine/index.js';
-import { openProjectWarehouse } from '../pipeline/index.js';
+import { createEventBus, eventMirrorFor, openProjectWarehouse, type PipelineEventBus } from '../pipeline/index.js';
 import { StrataError } from '../shared/index.js';
 import { createOutput, type Output } from './output.js';
 
@@ -40,5 +40,21 @@ export async function withReadOnlyWarehouse<T>(ctx: CommandContext, work: (wareh
     return await work(warehouse);
   } finally {
     await warehouse.close();
+  }
+}
+
+/**
+ * A bus for the command's pipeline runs, mirrored to NATS when `eventsNatsPrefix` is set. The
+ * mirror never fails the command: at the end it gets two seconds to send what is buffered, and
+ * what it could not send is reported on stderr.
+ */
+export async function withEventBus<T>(ctx: CommandContext, work: (bus: PipelineEventBus) => Promise<T>): Promise<T> {
+  const bus = createEventBus();
+  const mirror = eventMirrorFor(ctx.config, bus, (message) => ctx.out.info(`note: ${message}`));
+  try {
+    return await work(bus);
+  } finally {
+    const stats = await mirror?.close(2000);
+    if (stats && (stats.dropped || stats.buffered)) ctx.out.info(`note: ${stats.dropped + stats.buffered} event(s) did not reach NATS (${stats.dropped} dropped from a full buffer)`);
   }
 }

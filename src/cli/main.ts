@@ -18,6 +18,8 @@ import { register as registerRuns } from './commands/runs/index.js';
 import { register as registerLineage } from './commands/lineage/index.js';
 import { register as registerStream } from './commands/stream/index.js';
 import { register as registerAlerts } from './commands/alerts/index.js';
+import { register as registerPull } from './commands/pull/index.js';
+import { register as registerDocs } from './commands/docs/index.js';
 
 const program = new Command()
   .name('strata')
@@ -29,7 +31,7 @@ const program = new Command()
   .configureOutput({ outputError: (text, write) => write(text) })
   .exitOverride();
 
-for (const register of [registerRun, registerIngest, registerQuality, registerStatus, registerQuery, registerGenerate, registerDemo, registerServe, registerUsers, registerKeys, registerStream, registerRuns, registerLineage, registerAlerts]) register(program);
+for (const register of [registerRun, registerIngest, registerQuality, registerStatus, registerQuery, registerGenerate, registerDemo, registerServe, registerUsers, registerKeys, registerStream, registerRuns, registerLineage, registerAlerts, registerPull, registerDocs]) register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,6 +7,7 @@ export const runAsJson = (result: PipelineResult): unknown => pipelineResultJson
 
 export function runAsText(result: PipelineResult): string {
   const lines: string[] = [];
+  for (const p of result.pulls) lines.push(`pulled ${p.source}: ${formatNumber(p.rows)} rows in ${p.pages.length} page(s), ${p.requests} request(s) to ${p.resource}`);
   const failed = result.files.filter((f) => f.status === 'failed');
   const skipped = result.files.filter((f) => f.status === 'skipped');
   const loaded = result.files.filter((f) => f.status === 'loaded');

@@ -6,6 +6,47 @@ import path from 'node:path';
 import { z } from 'zod';
 import { StrataError } from '../shared/index.js';
 
+/** An HTTP pull source (`strata pull <name>`): a REST endpoint that pages through transactions. */
+const httpSourceSchema = z
+  .object({
+    url: z.string().url().refine((u) => /^https?:/.test(u), 'must be an http(s) URL'),
+    /** `cursor`: the body names the next cursor; `link`: the body or a Link header gives the next page's URL. */
+    paging: z.enum(['cursor', 'link']).default('cursor'),
+    pageSize: z.number().int().min(1).max(10_000).default(500),
+    pageSizeParam: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('limit'),
+    cursorParam: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('cursor'),
+    /** Where the rows are in a page's JSON body (a top-level array is accepted as well). */
+    itemsField: z.string().min(1).default('data'),
+    nextCursorField: z.string().min(1).default('next_cursor'),
+    nextLinkField: z.string().min(1).default('next'),
+    /** The header carrying the credential, and the environment variable holding it (never logged). */
+    authHeader: z.string().regex(/^[A-Za-z0-9-]+$/).default('Authorization'),
+    authEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+    /** Put before the secret in the header (`Bearer <token>`); empty for the bare value. */
+    authScheme: z.string().default('Bearer'),
+    /** Sources naming the same resource share its circuit breaker and rate budget (default: the URL's host). */
+    resource: z.string().regex(/^[A-Za-z0-9_.:-]+$/).optional(),
+    ratePerSecond: z.number().positive().max(10_000).default(5),
+    burst: z.number().int().min(1).max(10_000).default(5),
+    failureThreshold: z.number().int().min(1).max(1000).default(5),
+    coolDownMs: z.number().int().min(0).default(30_000),
+    requestTimeoutMs: z.number().int().min(1).default(30_000),
+    maxPages: z.number().int().min(1).default(100_000),
+    maxAttempts: z.number().int().min(1).max(100).default(5),
+    retryBaseDelayMs: z.number().int().min(0).default(1000),
+    retryMaxDelayMs: z.number().int().min(0).default(60_000),
+  })
+  .strict();
+
+const jsonText = (value: unknown): unknown => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+};
+
 const configSchema = z
   .object({
     dataDir: z.string().min(1).default('data'),
@@ -53,8 +94,16 @@ const configSchema = z
     alertsFile: z.string().min(1).optional(),
     /** How often `strata serve` evaluates the alert rules; 0 turns the evaluation loop off. */
     alertsIntervalMs: z.coerce.number().int().min(0).default(60_000),
+    /** HTTP pull sources by name (env STRATA_HTTP_SOURCES as JSON). */
+    httpSources: z.preprocess(jsonText, z.record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/), httpSourceSchema)).default({}),
+    /** When set, every pipeline event is also published to `<prefix>.<kind>` on natsUrl (never blocking a run). */
+    eventsNatsPrefix: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/).optional(),
+    /** Events held while NATS is unreachable; beyond this the oldest are dropped and counted. */
+    eventsNatsBuffer: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   })
   .strict();
+
+export type HttpSourceSettings = Readonly<z.infer<typeof httpSourceSchema>>;
 
 export type StrataConfig = Readonly<z.infer<typeof configSchema> & { warehousePath: string }>;
 
@@ -81,6 +130,9 @@ const ENV_KEYS: Readonly<Record<string, keyof z.infer<typeof configSchema>>> = {
   STRATA_FRESHNESS_MAX_AGE_SECONDS: 'freshnessMaxAgeSeconds',
   STRATA_ALERTS_FILE: 'alertsFile',
   STRATA_ALERTS_INTERVAL_MS: 'alertsIntervalMs',
+  STRATA_HTTP_SOURCES: 'httpSources',
+  STRATA_EVENTS_NATS_PREFIX: 'eventsNatsPrefix',
+  STRATA_EVENTS_NATS_BUFFER: 'eventsNatsBuffer',
 };
 
 /** Builds a frozen config from overrides and the environment; names the bad variable on error. */
@@ -99,7 +151,8 @@ export function loadConfig(
     const key = String(issue?.path[0] ?? '');
     const variable = Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0];
     const name = variable && fromEnv[key] !== undefined && overrides[key] === undefined ? variable : key;
-    throw new StrataError('STRATA_ERR_CONFIG', `invalid setting ${name}: ${issue?.message ?? 'invalid value'}`);
+    const inner = issue && issue.path.length > 1 ? `${issue.path.slice(1).join('.')}: ` : '';
+    throw new StrataError('STRATA_ERR_CONFIG', `invalid setting ${name}: ${inner}${issue?.message ?? 'invalid value'}`);
   }
   const value = parsed.data;
   return Object.freeze({

@@ -9,3 +9,7 @@ export * from './executor/index.js';
 export { retryRun } from './retry-run.js';
 export { runStreamConsumer, processPendingBatches, type StreamRunResult } from './stream-run.js';
 export { pipelineResultJson } from './result-json.js';
+export { configuredSourceAssets, httpSourceAsset, httpSourceKey, sourceSettings, retryAfterMs, type PullResult, type PulledPage } from './http-source/index.js';
+export * from './resilience/index.js';
+export { projectColumnLineage } from './project-lineage.js';
+export * from './docs/index.js';

@@ -37,5 +37,8 @@ export function pipelineResultJson(result: PipelineResult, displayName: (file: s
     quality: result.quality,
     gold: result.gold?.models ?? null,
     error: result.error ? { code: result.error.code, message: describeError(result.error) } : null,
+    ...(result.pulls.length
+      ? { pulls: result.pulls.map((p) => ({ source: p.source, resource: p.resource, pages: p.pages.length, rows: p.rows, requests: p.requests })) }
+      : {}),
   };
 }

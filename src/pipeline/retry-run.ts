@@ -19,6 +19,7 @@ export async function retryRun(warehouse: Warehouse, config: StrataConfig, runId
     ingestOnly: request.ingestOnly,
     checks: request.checks,
     retryOf: runId,
+    ...(request.sources?.length ? { sources: request.sources } : {}),
     ...(bus ? { bus } : {}),
   });
 }

@@ -13,9 +13,11 @@ import { TRANSACTION_RULES, evaluateQuality, loadReferenceData, type QualitySumm
 import { StrataError, describeError, isStrataError, modelsDir } from '../shared/index.js';
 import { INGEST, QUALITY_SILVER, buildAssetGraph, type AssetDef, type AssetGraph } from './assets/index.js';
 import { appendEvents, createEventBus, lastMaterializations, type PipelineEvent, type PipelineEventBus, type RunRequest } from './events/index.js';
-import { execute, type ExecutableStep, type StepOutcome } from './executor/index.js';
+import { execute, type ExecutableStep, type StepContext, type StepOutcome } from './executor/index.js';
+import { httpPipelineSource, type PipelineSource, type PullResult } from './http-source/index.js';
 import { loadGoldModels, type Model } from './model-graph.js';
 import { plan, type PlanState } from './planner/index.js';
+import type { ResourceRegistry } from './resilience/index.js';
 import { finishRun, recordStep, startRun, type RunStatus } from './run-store.js';
 import type { CheckOutcome, GoldResult } from './steps/gold-step.js';
 import { materializeModel, type ModelBuild } from './steps/gold-model-step.js';
@@ -41,6 +43,10 @@ export interface PipelineOptions {
   readonly retryOf?: string;
   /** Gold models to build (default: models/gold). */
   readonly goldModels?: readonly Model[];
+  /** HTTP sources (names in config.httpSources) to pull first; their pages are ingested with `inputs`. */
+  readonly sources?: readonly string[];
+  /** Circuit breakers and rate budgets of external resources (default: the process's). */
+  readonly resources?: ResourceRegistry;
 }
 
 export interface Totals {
@@ -61,6 +67,8 @@ export interface PipelineResult {
   readonly quality: QualitySummary | null;
   readonly gold: GoldResult | null;
   readonly error: StrataError | null;
+  /** What each HTTP source pulled (pages, rows, requests), for runs with `sources`. */
+  readonly pulls: readonly PullResult[];
 }
 
 const sumTotals = (accounts: readonly BatchAccount[]): Totals => ({
@@ -74,6 +82,7 @@ const sumTotals = (accounts: readonly BatchAccount[]): Totals => ({
 export const partitionOf = (file: string): string => /(\d{4}-\d{2}-\d{2})/.exec(path.basename(file))?.[1] ?? path.basename(file);
 
 type StepValue =
+  | { readonly kind: 'http_source'; readonly pull: PullResult }
   | { readonly kind: 'ingest'; readonly report: IngestReport }
   | { readonly kind: 'quality_silver'; readonly summary: QualitySummary; readonly accounts: readonly BatchAccount[] }
   | { readonly kind: 'gold_model'; readonly build: ModelBuild };
@@ -111,6 +120,7 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
     ingestOnly: Boolean(options.ingestOnly),
     checks: options.checks !== false,
     retryOf: options.retryOf ?? null,
+    ...(options.sources?.length ? { sources: [...options.sources] } : {}),
   };
   void log({ kind: 'run_started', runId, detail: request });
 
@@ -119,14 +129,19 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
   let quality: QualitySummary | null = null;
   let gold: GoldResult | null = null;
   let error: StrataError | null = null;
+  let pulls: readonly PullResult[] = [];
 
   try {
-    const graph = buildAssetGraph(options.goldModels ?? loadGoldModels(path.join(modelsDir(), 'gold')));
+    const sources: readonly PipelineSource[] = (options.sources ?? []).map((name) => httpPipelineSource(config, name, runId, options.resources ? { registry: options.resources } : {}));
+    // A source's pages land in its own folder for this run, which ingest then reads.
+    const inputs = [...options.inputs, ...sources.map((s) => s.dir)];
+    const graph = buildAssetGraph(options.goldModels ?? loadGoldModels(path.join(modelsDir(), 'gold')), sources.map((s) => s.asset));
     const assets = new Map(graph.assets.map((a) => [a.key, a]));
     const thePlan = plan(graph, await readState(warehouse, graph), {
-      inputs: options.inputs,
+      inputs,
       ingestOnly: options.ingestOnly,
-      force: options.forceGold ? graph.assets.filter((a) => a.kind === 'gold_model').map((a) => a.key) : [],
+      // Asking for a pull is asking for fresh data: sources are always planned.
+      force: [...sources.map((s) => s.asset.key), ...(options.forceGold ? graph.assets.filter((a) => a.kind === 'gold_model').map((a) => a.key) : [])],
       checks: options.checks,
     });
     const steps = thePlan.steps.map((planned): ExecutableStep<StepValue> => {
@@ -139,14 +154,23 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
         resource: asset.writes ? 'warehouse-writer' : undefined,
         timeoutMs: asset.timeoutMs,
         retry: asset.retry,
-        run: () => runAsset(asset, checks),
+        run: (context: StepContext) => runAsset(asset, checks, context),
       } as ExecutableStep<StepValue>;
     });
     const stepTimes = new Map<string, { startedAt: Date; finishedAt?: Date }>();
 
-    const runAsset = async (asset: AssetDef, checks: typeof graph.checks): Promise<{ changed: boolean; value: StepValue }> => {
+    const runAsset = async (asset: AssetDef, checks: typeof graph.checks, context: StepContext): Promise<{ changed: boolean; value: StepValue }> => {
+      if (asset.kind === 'http_source') {
+        const source = sources.find((s) => s.asset.key === asset.key)!;
+        const pull = await source.pull(context);
+        await log(
+          ...pull.pages.filter((p) => p.rows > 0).map((p): PipelineEvent => ({ kind: 'rows_written', runId, stepId: asset.key, asset: asset.key, partition: `page-${p.index}`, rows: p.rows })),
+          { kind: 'asset_materialized', runId, stepId: asset.key, asset: asset.key, rows: pull.rows },
+        );
+        return { changed: pull.rows > 0, value: { kind: 'http_source', pull } };
+      }
       if (asset.kind === 'ingest') {
-        const report = await ingestPaths(warehouse, options.inputs, {
+        const report = await ingestPaths(warehouse, inputs, {
           runId,
           stagingDir: path.join(config.dataDir, 'staging'),
           maxLineBytes: config.maxLineBytes,
@@ -209,6 +233,7 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
       return o?.status === 'succeeded' && o.value.kind === kind ? (o.value as Extract<StepValue, { kind: K }>) : undefined;
     };
     files = valueOf(INGEST, 'ingest')?.report.files ?? [];
+    pulls = sources.flatMap((s) => valueOf(s.asset.key, 'http_source')?.pull ?? []);
     const processed = valueOf(QUALITY_SILVER, 'quality_silver');
     quality = processed?.summary ?? null;
     batches = processed?.accounts ?? [];
@@ -267,7 +292,7 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
   const message = error ? describeError(error) : failedFiles ? `${failedFiles} file(s) could not be loaded` : undefined;
   await log({ kind: 'run_finished', runId, status, error: message ?? null });
   await finishRun(warehouse, runId, status, summary, message);
-  return { runId, status, durationMs: Math.round(performance.now() - started), files, batches, totals, warehouseTotals, quality, gold, error };
+  return { runId, status, durationMs: Math.round(performance.now() - started), files, batches, totals, warehouseTotals, quality, gold, error, pulls };
 }
 
 function finishEvent(runId: string, id: string, outcome: StepOutcome<StepValue>): PipelineEvent {

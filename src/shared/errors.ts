@@ -38,6 +38,9 @@ export const ERROR_CODES = {
   STRATA_ERR_CANCELLED: 'run was cancelled',
   STRATA_ERR_ALERT_RULE: 'an alert rule could not be evaluated',
   STRATA_ERR_NOTIFY: 'an alert notification could not be delivered',
+  STRATA_ERR_HTTP_SOURCE: 'external HTTP source failed or timed out (worth a retry)',
+  STRATA_ERR_HTTP_SOURCE_REJECTED: 'external HTTP source refused the request or sent an unusable page',
+  STRATA_ERR_CIRCUIT_OPEN: 'external resource is failing; its circuit breaker is open',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -80,12 +80,14 @@ describe('POST /api/v1/query', () => {
 });
 
 describe('GET /api/v1/lineage', () => {
-  it('draws sources to bronze to silver to every gold model, with model dependencies', async () => {
+  it('draws sources to bronze to silver to every gold model, with model dependencies and column lineage', async () => {
     const r = await h.get('/api/v1/lineage', 'engineer');
     expect(r.statusCode, r.body).toBe(200);
     const ids = r.data.nodes.map((n: { id: string }) => n.id);
     expect(ids).toEqual(expect.arrayContaining(['sources', 'bronze.transactions_raw', 'silver.transactions', 'gold.fact_sales', 'gold.mart_customer_rfm']));
     expect(r.data.edges).toEqual(expect.arrayContaining([{ from: 'silver.transactions', to: 'gold.fact_sales' }, { from: 'gold.fact_sales', to: 'gold.mart_daily_sales' }]));
+    const rfm = r.data.columns.find((m: { asset: string }) => m.asset === 'gold.mart_customer_rfm');
+    expect(rfm.columns).toContainEqual({ column: 'monetary_gbp', transform: 'derived', sources: [{ relation: 'gold.fact_sales', column: 'line_total_gbp' }] });
     expect((await h.get('/api/v1/lineage', 'analyst')).statusCode).toBe(403);
   });
 });

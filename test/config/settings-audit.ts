@@ -47,7 +47,7 @@ export function knownVariables(): Set<string> {
   return new Set([...SETTINGS_SOURCES.flatMap((s) => Object.keys(s.variables)), ...directEnvReads().keys()]);
 }
 
-export type SettingKind = 'number' | 'enum' | 'boolean' | 'pattern' | 'free-text';
+export type SettingKind = 'number' | 'enum' | 'boolean' | 'pattern' | 'json' | 'free-text';
 
 interface ZodNode {
   readonly def: { readonly type: string; readonly innerType?: ZodNode; readonly out?: ZodNode; readonly checks?: readonly { readonly _zod: { readonly def: { readonly check: string; readonly format?: string } } }[] };
@@ -66,6 +66,7 @@ export function settingKind(field: unknown): SettingKind {
   if (type === 'number') return 'number';
   if (type === 'enum') return 'enum';
   if (type === 'boolean') return 'boolean';
+  if (type === 'record' || type === 'object' || type === 'array') return 'json';
   if (type === 'string') return checks.some((c) => c._zod.def.format === 'regex' || c._zod.def.check === 'custom') ? 'pattern' : 'free-text';
   throw new Error(`unknown setting type ${type}: teach settingKind about it`);
 }
@@ -76,4 +77,5 @@ export const BAD_VALUE: Readonly<Record<Exclude<SettingKind, 'free-text'>, strin
   enum: 'no-such-choice',
   boolean: 'yes please',
   pattern: 'has spaces and / slashes!',
+  json: '{"shop": not json',
 };

@@ -39,7 +39,7 @@ describe('twelve-factor settings', () => {
   );
 
   it('covers every kind of value', () => {
-    expect(new Set(cases.map((c) => c.kind))).toEqual(new Set(['number', 'enum', 'boolean', 'pattern', 'free-text']));
+    expect(new Set(cases.map((c) => c.kind))).toEqual(new Set(['number', 'enum', 'boolean', 'pattern', 'json', 'free-text']));
   });
 
   it.each(cases.filter((c) => c.kind !== 'free-text').map((c) => [c.variable, c.kind, c] as const))('refuses a bad %s (%s) and names it', (variable, kind, { source }) => {

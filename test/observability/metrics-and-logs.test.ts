@@ -31,7 +31,8 @@ beforeAll(async () => {
   for (let i = 0; i < KPI_CALLS; i++) expect((await fresh.app.inject({ url: '/api/v1/kpis', headers: auth })).statusCode).toBe(200);
   expect((await fresh.app.inject({ url: '/api/v1/kpis' })).statusCode).toBe(401);
   expect((await fresh.app.inject({ url: '/api/v1/no-such-route', headers: auth })).statusCode).toBe(404);
-  [{ id: customerId }] = await fresh.sql<{ id: string }>('SELECT customer_id::VARCHAR AS id FROM silver.transactions WHERE customer_id IS NOT NULL ORDER BY customer_id LIMIT 1');
+  const [first] = await fresh.sql<{ id: string }>('SELECT customer_id::VARCHAR AS id FROM silver.transactions WHERE customer_id IS NOT NULL ORDER BY customer_id LIMIT 1');
+  customerId = first!.id;
   expect((await fresh.app.inject({ url: `/api/v1/customers/${customerId}`, headers: auth })).statusCode).toBe(200);
   metrics = (await fresh.app.inject({ url: '/metrics' })).body;
 }, 120_000);

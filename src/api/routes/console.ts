@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { CONSOLE_MAX_ROWS, runConsoleQuery } from '../../analytics/index.js';
-import { loadGoldModels } from '../../pipeline/index.js';
+import { loadGoldModels, projectColumnLineage, type ModelColumnLineage } from '../../pipeline/index.js';
 import { modelsDir } from '../../shared/index.js';
 import { roleAtLeast } from '../auth/index.js';
 import type { RouteDeps } from '../route-deps.js';
@@ -16,6 +16,8 @@ const QueryBody = Type.Object(
 );
 
 export function consoleRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  // Column lineage parses every model: once per process, on first use (the models do not change).
+  let columnLineage: Promise<ModelColumnLineage[]> | null = null;
   app.post(
     '/api/v1/query',
     { config: { access: 'analyst' }, schema: { tags: ['operations'], summary: 'One read-only SELECT over silver and gold (analysts: relations without customer ids)', body: QueryBody, response: { 200: AnyObject, ...errorResponses } } },
@@ -27,7 +29,7 @@ export function consoleRoutes(app: FastifyInstance, deps: RouteDeps): void {
 
   app.get(
     '/api/v1/lineage',
-    { config: { access: 'engineer', cache: true }, schema: { tags: ['operations'], summary: 'The asset graph: sources, bronze, quality, silver, gold models and marts', response: { 200: AnyObject, ...errorResponses } } },
+    { config: { access: 'engineer', cache: true }, schema: { tags: ['operations'], summary: 'The asset graph (sources, bronze, quality, silver, gold models and marts) and the upstream columns of every gold column', response: { 200: AnyObject, ...errorResponses } } },
     async () => {
       const models = loadGoldModels(path.join(modelsDir(), 'gold'));
       const nodes = [
@@ -46,7 +48,11 @@ export function consoleRoutes(app: FastifyInstance, deps: RouteDeps): void {
           ...m.dependsOn.map((d) => ({ from: `gold.${d}`, to: `gold.${m.name}` })),
         ]),
       ];
-      return { nodes, edges };
+      columnLineage ??= projectColumnLineage(models).catch((error: unknown) => {
+        columnLineage = null;
+        throw error;
+      });
+      return { nodes, edges, columns: await columnLineage };
     },
   );
 

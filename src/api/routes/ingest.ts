@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pipeline as pump } from 'node:stream/promises';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { recordsToCsv } from '../../ingest/index.js';
 import { StrataError } from '../../shared/index.js';
 import { pipelineResultJson } from '../../pipeline/index.js';
 import { principalName } from '../auth/index.js';
@@ -33,10 +34,6 @@ const TransactionRow = Type.Object(
 const TransactionBody = Type.Array(TransactionRow, { minItems: 1, maxItems: 200_000 });
 const COLUMNS = ['invoice_no', 'stock_code', 'description', 'quantity', 'invoice_date', 'unit_price', 'customer_id', 'country'] as const;
 
-const csvField = (value: unknown): string => {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
 
 function parseNdjson(body: string): unknown[] {
   return body.split(/\r?\n/).flatMap((line, index) => {
@@ -77,7 +74,7 @@ export function ingestRoutes(app: FastifyInstance, deps: RouteDeps): void {
       const key = request.headers['idempotency-key'] as string;
       const principal = principalName(request.principal!);
       const rows = request.body as Static<typeof TransactionBody>;
-      const csv = `${COLUMNS.join(',')}\n${rows.map((row) => COLUMNS.map((c) => csvField(row[c])).join(',')).join('\n')}\n`;
+      const csv = recordsToCsv(rows, COLUMNS);
       const requestHash = createHash('sha256').update(csv).digest('hex');
 
       const [seen] = await deps.db.query<{ request_hash: string; status: string; response: string | null }>(

@@ -39,15 +39,19 @@ function checkDefs(model: Model, check: ModelCheck): CheckDef[] {
   }
 }
 
-/** Builds the graph from the gold models (as loaded by loadGoldModels); throws on a cycle. */
-export function buildAssetGraph(models: readonly Model[]): AssetGraph {
+/**
+ * Builds the graph from the gold models (as loaded by loadGoldModels); throws on a cycle.
+ * `sources` (external pulls such as HTTP sources) come first, upstream of ingest.
+ */
+export function buildAssetGraph(models: readonly Model[], sources: readonly AssetDef[] = []): AssetGraph {
   const ordered = buildOrder(models);
   const assets: AssetDef[] = [
+    ...sources,
     {
       key: INGEST,
       kind: 'ingest',
       description: 'Landing files (CSV/Excel) into bronze, one batch per file; a file already loaded is a no-op.',
-      deps: [],
+      deps: sources.map((source) => source.key),
       partitioning: 'day',
       retry: INGEST_RETRY,
       timeoutMs: 30 * MINUTE,

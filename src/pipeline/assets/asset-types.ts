@@ -16,7 +16,7 @@ export interface RetryPolicy {
 
 export const NO_RETRY: RetryPolicy = { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0, factor: 1 };
 
-export type AssetKind = 'ingest' | 'quality_silver' | 'gold_model';
+export type AssetKind = 'http_source' | 'ingest' | 'quality_silver' | 'gold_model';
 
 export interface AssetDef {
   /** Unique key, e.g. `ingest`, `quality_silver`, `gold.fact_sales`. */

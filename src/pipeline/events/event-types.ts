@@ -23,4 +23,6 @@ export interface RunRequest {
   readonly ingestOnly: boolean;
   readonly checks: boolean;
   readonly retryOf: string | null;
+  /** External sources pulled first (`strata pull`); absent for runs of files only. */
+  readonly sources?: readonly string[];
 }

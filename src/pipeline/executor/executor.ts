@@ -49,8 +49,14 @@ export interface ExecuteOptions<T> {
 }
 
 /** Errors that will fail the same way again: not worth a retry. */
-const PERMANENT = new Set(['STRATA_ERR_MODEL', 'STRATA_ERR_MODEL_CHECK', 'STRATA_ERR_ACCOUNTING', 'STRATA_ERR_USAGE', 'STRATA_ERR_RULE', 'STRATA_ERR_CANCELLED']);
+const PERMANENT = new Set(['STRATA_ERR_MODEL', 'STRATA_ERR_MODEL_CHECK', 'STRATA_ERR_ACCOUNTING', 'STRATA_ERR_USAGE', 'STRATA_ERR_RULE', 'STRATA_ERR_CANCELLED', 'STRATA_ERR_HTTP_SOURCE_REJECTED', 'STRATA_ERR_CONFIG']);
 export const isRetryable = (error: StrataError): boolean => !PERMANENT.has(error.code);
+
+/** A server's Retry-After or an open circuit's cool-down: the retry waits at least that long. */
+const retryAfterOf = (error: StrataError): number => {
+  const value = error.details?.['retryAfterMs'];
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+};
 
 const asStrataError = (error: unknown): StrataError =>
   isStrataError(error) ? error : new StrataError('STRATA_ERR_ENGINE', error instanceof Error ? error.message : String(error), { cause: error });
@@ -142,7 +148,7 @@ export async function execute<T>(steps: readonly ExecutableStep<T>[], options: E
           const error = asStrataError(caught);
           if (error.code === 'STRATA_ERR_CANCELLED' || options.signal?.aborted) return finish(step, { status: 'cancelled' });
           if (attempt >= step.retry.maxAttempts || !isRetryable(error)) return finish(step, { status: 'failed', error, attempts: attempt });
-          const delay = backoffDelay(step.retry, attempt, random);
+          const delay = Math.max(backoffDelay(step.retry, attempt, random), retryAfterOf(error));
           options.hooks?.onRetry?.(step.id, attempt + 1, delay, error);
           try {
             await clock.sleep(delay, options.signal);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { runPipeline } from '../../../pipeline/index.js';
-import { contextOf, withWarehouse } from '../../context.js';
+import { contextOf, withEventBus, withWarehouse } from '../../context.js';
 import { runAsJson, runAsText } from '../../render-run.js';
 
 export const dateOrderOption = (): Option =>
@@ -18,8 +18,10 @@ export function register(program: Command): void {
     .action(async (paths: string[], options: { dateOrder?: 'iso' | 'mdy' | 'dmy'; rebuildGold?: boolean; skipChecks?: boolean }, command: Command) => {
       const ctx = contextOf(command);
       const inputs = paths.length ? paths : [path.join(ctx.config.dataDir, 'landing')];
-      const result = await withWarehouse(ctx, (warehouse) =>
-        runPipeline(warehouse, ctx.config, { inputs, dateOrder: options.dateOrder, command: 'run', forceGold: Boolean(options.rebuildGold), checks: !options.skipChecks }),
+      const result = await withEventBus(ctx, (bus) =>
+        withWarehouse(ctx, (warehouse) =>
+          runPipeline(warehouse, ctx.config, { inputs, dateOrder: options.dateOrder, command: 'run', forceGold: Boolean(options.rebuildGold), checks: !options.skipChecks, bus }),
+        ),
       );
       ctx.out.result(runAsJson(result), () => runAsText(result));
       if (result.status !== 'succeeded') process.exitCode = 1;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { listRunHistory, retryRun, showRun, type RunDetail } from '../../../pipeline/index.js';
-import { contextOf, withReadOnlyWarehouse, withWarehouse } from '../../context.js';
+import { contextOf, withEventBus, withReadOnlyWarehouse, withWarehouse } from '../../context.js';
 import { formatNumber, table } from '../../output.js';
 import { runAsJson, runAsText } from '../../render-run.js';
 
@@ -46,7 +46,7 @@ export function register(program: Command): void {
     .argument('<run-id>')
     .action(async (runId: string, _options: unknown, command: Command) => {
       const ctx = contextOf(command);
-      const result = await withWarehouse(ctx, (w) => retryRun(w, ctx.config, runId));
+      const result = await withEventBus(ctx, (bus) => withWarehouse(ctx, (w) => retryRun(w, ctx.config, runId, bus)));
       ctx.out.result(runAsJson(result), () => runAsText(result));
       if (result.status !== 'succeeded') process.exitCode = 1;
     });
