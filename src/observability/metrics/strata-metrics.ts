@@ -161,6 +161,8 @@ export function createStrataMetrics(db: SqlSource | null, options: { readonly de
       stepSeconds.observe({ asset: event.asset ?? event.stepId, status: outcome }, (nowMs - started) / 1000);
     },
     pipelineCompleted(run) {
+      // The warehouse changed: the next scrape (or alert evaluation) must not see the snapshot from before the run.
+      cached = null;
       runs.inc({ status: run.status });
       runSeconds.set(run.durationMs / 1000);
       runHistogram.observe({ status: run.status }, run.durationMs / 1000);
