@@ -28,6 +28,25 @@ function fixtureKey(): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** True when the lock's holder process no longer runs (or never wrote its pid within 10 s). */
+export function lockHolderGone(lock: string): boolean {
+  try {
+    const pid = Number(readFileSync(path.join(lock, 'pid'), 'utf8'));
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EPERM') return false;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      try {
+        return Date.now() - statSync(lock).mtimeMs > 10_000;
+      } catch {
+        return false;
+      }
+    }
+    return true;
+  }
+}
+
 /** Path of the shared, fully built demo warehouse (built on first use). */
 export async function sharedDemoWarehouse(): Promise<string> {
   if (!existsSync(path.join(projectRoot, 'dist', 'src', 'cli', 'main.js'))) {
@@ -40,11 +59,14 @@ export async function sharedDemoWarehouse(): Promise<string> {
     try {
       mkdirSync(lock);
     } catch {
-      if (waited > 300_000) throw new Error(`gave up waiting for ${lock}`);
-      await sleep(500);
+      // A lock left by a killed test process (its holder is gone) is taken over, not waited out.
+      if (lockHolderGone(lock)) rmSync(lock, { recursive: true, force: true });
+      else if (waited > 300_000) throw new Error(`gave up waiting for ${lock}`);
+      else await sleep(500);
       continue;
     }
     try {
+      writeFileSync(path.join(lock, 'pid'), String(process.pid));
       rmSync(base, { recursive: true, force: true });
       const result = await runCli(['--json', 'demo'], { dataDir: base, timeoutMs: 280_000 });
       if (result.code !== 0) throw new Error(`demo load failed: ${result.stderr.slice(0, 2000)}`);
