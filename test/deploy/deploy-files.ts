@@ -14,14 +14,11 @@ export const deployPath = (...parts: string[]): string => path.join(DEPLOY_DIR, 
 export const ADDED_BY_PENDING_BRANCHES = {
   settings: {
     STRATA_WAREHOUSE_URL: 'pg-warehouse: PostgreSQL warehouse URL',
-    STRATA_REDIS_URL: 'redis-scale: shared cache, rate limits and queues',
   } as Readonly<Record<string, string>>,
   commands: {
     worker: 'redis-scale: `strata worker` takes BullMQ jobs',
   } as Readonly<Record<string, string>>,
   metrics: {
-    strata_pipeline_rows_in_total: 'observability: rows read per asset',
-    strata_pipeline_rows_quarantined_total: 'observability: rows quarantined per asset',
   } as Readonly<Record<string, string>>,
 };
 
