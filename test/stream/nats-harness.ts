@@ -2,31 +2,16 @@
  * Real NATS for stream tests. Outside CI a missing server skips the tests with a loud warning;
  * with CI set, a missing server fails them. Each test run gets its own stream and subject.
  */
-import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
+import { requireOrSkip, tcpReachable } from '../helpers/services.js';
 
 export const NATS_URL = process.env['STRATA_TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
 
-export function natsReachable(url = NATS_URL, timeoutMs = 1000): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port || 4222) });
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
+export const natsReachable = (url = NATS_URL, timeoutMs = 1000): Promise<boolean> => tcpReachable(url, 4222, timeoutMs);
 
 export async function requireNats(): Promise<boolean> {
-  const ok = await natsReachable();
-  if (!ok && process.env['CI']) throw new Error(`NATS is required in CI but ${NATS_URL} is unreachable`);
-  if (!ok) console.warn(`\n!!! NATS at ${NATS_URL} is unreachable: SKIPPING the stream ingestion tests !!!\n`);
-  return ok;
+  return requireOrSkip(await natsReachable(), `NATS at ${NATS_URL}`, 'the stream ingestion tests');
 }
 
 export interface TestStream {

@@ -11,29 +11,13 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { openRedisLink, type RedisLink } from '../../../src/api/backends/index.js';
+import { requireOrSkip, tcpReachable } from '../../helpers/services.js';
 
 export const REDIS_URL = process.env['STRATA_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 export const REDIS_SERVER_BIN = process.env['STRATA_TEST_REDIS_SERVER'] ?? '/usr/bin/redis-server';
 
-function reachable(url: string, timeoutMs = 1000): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname, port: Number(port || 6379) });
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
-function skipOrFail(ok: boolean, what: string): boolean {
-  if (!ok && process.env['CI']) throw new Error(`${what} is required in CI`);
-  if (!ok) console.warn(`\n!!! ${what} is unavailable: SKIPPING the Redis backend tests !!!\n`);
-  return ok;
-}
+const reachable = (url: string, timeoutMs?: number): Promise<boolean> => tcpReachable(url, 6379, timeoutMs);
+const skipOrFail = (ok: boolean, what: string): boolean => requireOrSkip(ok, what, 'the Redis backend tests');
 
 export const requireRedis = async (): Promise<boolean> => skipOrFail(await reachable(REDIS_URL), `Redis at ${REDIS_URL}`);
 export const requireRedisServerBinary = (): boolean => skipOrFail(existsSync(REDIS_SERVER_BIN), `the redis-server binary (${REDIS_SERVER_BIN}, Debian package redis-server)`);
