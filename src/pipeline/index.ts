@@ -13,3 +13,5 @@ export { configuredSourceAssets, httpSourceAsset, httpSourceKey, sourceSettings,
 export * from './resilience/index.js';
 export { projectColumnLineage } from './project-lineage.js';
 export * from './docs/index.js';
+export { backfillByDay, type BackfillResult } from './backfill.js';
+export * from './partitions/index.js';
