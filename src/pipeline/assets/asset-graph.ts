@@ -48,6 +48,12 @@ function checkDefsOver(model: Model, check: ModelCheck, table: string): CheckDef
   }
 }
 
+/** The assets a model's SQL reads: the gold models it names, and silver (quality_silver's output) when it reads silver. */
+function readsOf(m: Model): string[] {
+  const gold = [...(m.reads ?? m.dependsOn)].sort().map(goldKey);
+  return /\bsilver\./.test(m.sql) || !gold.length ? [QUALITY_SILVER, ...gold] : gold;
+}
+
 /**
  * Builds the graph from the gold models (as loaded by loadGoldModels); throws on a cycle.
  * `sources` (external pulls such as HTTP sources) come first, upstream of ingest.
@@ -83,8 +89,7 @@ export function buildAssetGraph(models: readonly Model[], sources: readonly Asse
       deps: m.dependsOn.length ? [...m.dependsOn].sort().map(goldKey) : [QUALITY_SILVER],
       partitioning: m.partitionedBy ? 'day' : 'none',
       ...(m.partitionedBy ? { partitionColumn: m.partitionedBy } : {}),
-      // A model reading no other model reads silver.
-      reads: (m.reads ?? m.dependsOn).length ? [...(m.reads ?? m.dependsOn)].sort().map(goldKey) : [QUALITY_SILVER],
+      reads: readsOf(m),
       retry: NO_RETRY,
       timeoutMs: 15 * MINUTE,
       writes: true,
