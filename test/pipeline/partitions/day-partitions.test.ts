@@ -74,7 +74,7 @@ describe('day partitions of gold', () => {
       expect(partitionsOf(result, 'mart_daily_sales')).toEqual(['2010-12-02']);
       expect(await snapshot(w.warehouse)).toEqual(first);
     }
-    const [{ n }] = await w.warehouse.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM gold.fact_sales WHERE date_key = 20101202`);
+    const [{ n } = { n: 0 }] = await w.warehouse.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM gold.fact_sales WHERE date_key = 20101202`);
     expect(n).toBeGreaterThan(1000);
   });
 
