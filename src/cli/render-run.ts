@@ -35,6 +35,9 @@ export function runAsText(result: PipelineResult): string {
   } else if (!result.error) {
     lines.push('nothing new to process');
   }
+  for (const m of result.gold?.models ?? []) {
+    if (m.partitions) lines.push(`gold.${m.name}: ${m.partitions === 'all' ? 'every partition rebuilt' : m.partitions.length ? `rebuilt ${m.partitions.length} day partition(s) ${m.partitions.length > 6 ? `${m.partitions[0]} .. ${m.partitions.at(-1)}` : m.partitions.join(', ')}` : 'no partition out of date'} (${m.ms} ms)`);
+  }
   const w = result.warehouseTotals;
   lines.push(`warehouse: ${w.batches} batches, ${formatNumber(w.rows_in)} rows in, ${formatNumber(w.rows_to_silver)} in silver, ${formatNumber(w.gold_lines)} gold lines, net revenue £${formatNumber(w.gold_revenue_gbp)}`);
   if (result.error) lines.push(`error: ${describeError(result.error)}`);

@@ -3,6 +3,7 @@
  * loaded once and frozen.
  */
 import path from 'node:path';
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { StrataError } from '../shared/index.js';
 
@@ -37,6 +38,32 @@ const httpSourceSchema = z
     retryMaxDelayMs: z.number().int().min(0).default(60_000),
   })
   .strict();
+
+/** Why a cron pattern or time zone is refused (croner's own message), or null when croner accepts it. */
+function cronProblem(pattern: string, timezone: string): string | null {
+  try {
+    new Cron(pattern, { timezone, paused: true }).nextRun();
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+/** A cron schedule of `strata daemon`: `run` ingests the landing folder and refreshes what changed; `full` also rebuilds all of gold. */
+const scheduleSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/),
+    /** Five or six fields (seconds first when six), as croner reads them. */
+    cron: z.string().min(1),
+    /** IANA time zone the pattern is read in (daylight saving included). */
+    timezone: z.string().min(1).default('UTC'),
+    job: z.enum(['run', 'full']).default('run'),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const problem = cronProblem(s.cron, s.timezone);
+    if (problem) ctx.addIssue({ code: 'custom', message: `schedule ${s.name}: ${problem}`, path: ['cron'] });
+  });
 
 const jsonText = (value: unknown): unknown => {
   if (typeof value !== 'string') return value;
@@ -100,12 +127,24 @@ const configSchema = z
     eventsNatsPrefix: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/).optional(),
     /** Events held while NATS is unreachable; beyond this the oldest are dropped and counted. */
     eventsNatsBuffer: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+    /** The folder the daemon's sensor watches for new daily files; unset: <dataDir>/landing. */
+    landingDir: z.string().min(1).optional(),
+    /** How often the sensor looks at the landing folder; 0 turns the sensor off. */
+    sensorIntervalMs: z.coerce.number().int().min(0).max(86_400_000).default(5_000),
+    /** A file is picked up once its size and modification time have not changed for this long. */
+    sensorSettleMs: z.coerce.number().int().min(0).max(3_600_000).default(2_000),
+    /** Cron schedules of `strata daemon` (env STRATA_SCHEDULES as a JSON array); default: a nightly full run at 02:00 UTC. */
+    schedules: z
+      .preprocess(jsonText, z.array(scheduleSchema).max(50))
+      .default([{ name: 'nightly', cron: '0 2 * * *', timezone: 'UTC', job: 'full' }])
+      .refine((list) => new Set(list.map((s) => s.name)).size === list.length, 'schedule names must be unique'),
   })
   .strict();
 
 export type HttpSourceSettings = Readonly<z.infer<typeof httpSourceSchema>>;
+export type ScheduleSettings = Readonly<z.infer<typeof scheduleSchema>>;
 
-export type StrataConfig = Readonly<z.infer<typeof configSchema> & { warehousePath: string }>;
+export type StrataConfig = Readonly<z.infer<typeof configSchema> & { warehousePath: string; landingDir: string }>;
 
 const ENV_KEYS: Readonly<Record<string, keyof z.infer<typeof configSchema>>> = {
   STRATA_DATA_DIR: 'dataDir',
@@ -133,6 +172,10 @@ const ENV_KEYS: Readonly<Record<string, keyof z.infer<typeof configSchema>>> = {
   STRATA_HTTP_SOURCES: 'httpSources',
   STRATA_EVENTS_NATS_PREFIX: 'eventsNatsPrefix',
   STRATA_EVENTS_NATS_BUFFER: 'eventsNatsBuffer',
+  STRATA_LANDING_DIR: 'landingDir',
+  STRATA_SENSOR_INTERVAL_MS: 'sensorIntervalMs',
+  STRATA_SENSOR_SETTLE_MS: 'sensorSettleMs',
+  STRATA_SCHEDULES: 'schedules',
 };
 
 /** Builds a frozen config from overrides and the environment; names the bad variable on error. */
@@ -158,6 +201,7 @@ export function loadConfig(
   return Object.freeze({
     ...value,
     warehousePath: value.warehousePath ?? path.join(value.dataDir, 'strata.duckdb'),
+    landingDir: value.landingDir ?? path.join(value.dataDir, 'landing'),
   });
 }
 

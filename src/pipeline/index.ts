@@ -13,3 +13,8 @@ export { configuredSourceAssets, httpSourceAsset, httpSourceKey, sourceSettings,
 export * from './resilience/index.js';
 export { projectColumnLineage } from './project-lineage.js';
 export * from './docs/index.js';
+export { backfillByDay, type BackfillResult } from './backfill.js';
+export * from './partitions/index.js';
+export * from './sensor/index.js';
+export * from './schedule/index.js';
+export * from './daemon/index.js';

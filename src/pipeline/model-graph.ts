@@ -24,9 +24,12 @@ const declarationSchema = z
     /** view: computed when read (cheap models over silver); table: stored (aggregates). */
     materialized: z.enum(['table', 'view']).default('table'),
     key: z.array(ident).min(1),
+    /** The column holding the day (YYYYMMDD integer, like date_key): the model is then materialised per day partition. */
+    partitioned_by: ident.optional(),
     checks: z.array(checkSchema).default([]),
   })
-  .strict();
+  .strict()
+  .refine((d) => !d.partitioned_by || d.materialized === 'table', { message: 'partitioned_by needs materialized: table', path: ['partitioned_by'] });
 
 export type ModelCheck = z.infer<typeof checkSchema>;
 
@@ -39,6 +42,10 @@ export interface Model {
   readonly key: readonly string[];
   readonly checks: readonly ModelCheck[];
   readonly dependsOn: readonly string[];
+  /** Models its SQL reads (dependsOn adds the checks' relationship targets): what its rows are computed from. */
+  readonly reads?: readonly string[];
+  /** Set for a model materialised per day partition: the column holding the day key. */
+  readonly partitionedBy?: string;
 }
 
 export function loadGoldModels(dir: string): readonly Model[] {
@@ -58,11 +65,13 @@ export function loadGoldModels(dir: string): readonly Model[] {
     }
     // Checks read other models too (relationships), so they count as dependencies.
     const checkRefs = declaration.checks.flatMap((c) => (c.kind === 'relationship' && c.to.startsWith('gold.') ? [c.to.slice(5)] : []));
-    const refs = [...[...sql.matchAll(/\bgold\.([a-z_][a-z0-9_]*)/g)].map((m) => m[1]!), ...checkRefs];
-    const dependsOn = [...new Set(refs)].filter((ref) => ref !== name);
+    const sqlRefs = [...sql.matchAll(/\bgold\.([a-z_][a-z0-9_]*)/g)].map((m) => m[1]!);
+    const dependsOn = [...new Set([...sqlRefs, ...checkRefs])].filter((ref) => ref !== name);
     const unknown = dependsOn.filter((ref) => !names.has(ref));
     if (unknown.length) throw new StrataError('STRATA_ERR_MODEL', `model ${name} reads unknown model(s) ${unknown.join(', ')}`);
-    return { name, layer: 'gold' as const, sql, ...declaration, dependsOn };
+    const { partitioned_by: partitionedBy, ...rest } = declaration;
+    const reads = [...new Set(sqlRefs)].filter((ref) => ref !== name).sort();
+    return { name, layer: 'gold' as const, sql, ...rest, dependsOn, reads, ...(partitionedBy ? { partitionedBy } : {}) };
   });
 }
 

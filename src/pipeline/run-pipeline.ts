@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { StrataConfig } from '../config/index.js';
 import type { Warehouse } from '../engine/index.js';
-import { ingestPaths, type DateOrder, type FileOutcome, type IngestReport } from '../ingest/index.js';
+import { discoverFiles, ingestPaths, type DateOrder, type FileOutcome, type IngestReport } from '../ingest/index.js';
 import { TRANSACTION_RULES, evaluateQuality, loadReferenceData, type QualitySummary } from '../quality/index.js';
 import { StrataError, describeError, isStrataError, modelsDir } from '../shared/index.js';
 import { INGEST, QUALITY_SILVER, buildAssetGraph, type AssetDef, type AssetGraph } from './assets/index.js';
@@ -47,6 +47,13 @@ export interface PipelineOptions {
   readonly sources?: readonly string[];
   /** Circuit breakers and rate budgets of external resources (default: the process's). */
   readonly resources?: ResourceRegistry;
+  /**
+   * Day partitions (YYYY-MM-DD) to materialise: only landing files of those days are ingested, and
+   * the partitioned models rebuild those days (plus any their inputs changed); the rest follows.
+   */
+  readonly partitions?: readonly string[];
+  /** `partitioned`: build only the partitioned assets and what they read (a per-day backfill's day). */
+  readonly scope?: 'partitioned';
 }
 
 export interface Totals {
@@ -121,6 +128,8 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
     checks: options.checks !== false,
     retryOf: options.retryOf ?? null,
     ...(options.sources?.length ? { sources: [...options.sources] } : {}),
+    ...(options.partitions?.length ? { partitions: [...options.partitions] } : {}),
+    ...(options.scope ? { scope: options.scope } : {}),
   };
   void log({ kind: 'run_started', runId, detail: request });
 
@@ -134,7 +143,10 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
   try {
     const sources: readonly PipelineSource[] = (options.sources ?? []).map((name) => httpPipelineSource(config, name, runId, options.resources ? { registry: options.resources } : {}));
     // A source's pages land in its own folder for this run, which ingest then reads.
-    const inputs = [...options.inputs, ...sources.map((s) => s.dir)];
+    const wanted = options.partitions?.length ? new Set(options.partitions) : null;
+    // With partitions asked for, only the landing files of those days are read.
+    const landing = wanted ? options.inputs.flatMap((i) => discoverFiles(i).map((f) => f.path)).filter((f) => wanted.has(partitionOf(f))) : options.inputs;
+    const inputs = [...landing, ...sources.map((s) => s.dir)];
     const graph = buildAssetGraph(options.goldModels ?? loadGoldModels(path.join(modelsDir(), 'gold')), sources.map((s) => s.asset));
     const assets = new Map(graph.assets.map((a) => [a.key, a]));
     const thePlan = plan(graph, await readState(warehouse, graph), {
@@ -143,6 +155,8 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
       // Asking for a pull is asking for fresh data: sources are always planned.
       force: [...sources.map((s) => s.asset.key), ...(options.forceGold ? graph.assets.filter((a) => a.kind === 'gold_model').map((a) => a.key) : [])],
       checks: options.checks,
+      ...(options.partitions?.length ? { partitions: options.partitions } : {}),
+      ...(options.scope ? { scope: options.scope } : {}),
     });
     const steps = thePlan.steps.map((planned): ExecutableStep<StepValue> => {
       const asset = assets.get(planned.asset)!;
@@ -154,12 +168,14 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
         resource: asset.writes ? 'warehouse-writer' : undefined,
         timeoutMs: asset.timeoutMs,
         retry: asset.retry,
-        run: (context: StepContext) => runAsset(asset, checks, context),
+        run: (context: StepContext) => runAsset(asset, checks, context, planned.partitions),
       } as ExecutableStep<StepValue>;
     });
     const stepTimes = new Map<string, { startedAt: Date; finishedAt?: Date }>();
 
-    const runAsset = async (asset: AssetDef, checks: typeof graph.checks, context: StepContext): Promise<{ changed: boolean; value: StepValue }> => {
+    // The day column of the partitioned models reading each model: those record what they changed.
+    const readersColumn = new Map(graph.assets.flatMap((a) => (a.partitionColumn ? (a.reads ?? []).map((r) => [r, a.partitionColumn!] as const) : [])));
+    const runAsset = async (asset: AssetDef, checks: typeof graph.checks, context: StepContext, partitions?: readonly string[]): Promise<{ changed: boolean; value: StepValue }> => {
       if (asset.kind === 'http_source') {
         const source = sources.find((s) => s.asset.key === asset.key)!;
         const pull = await source.pull(context);
@@ -191,9 +207,16 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
           await loadReferenceData(tx);
           const summary = await evaluateQuality(tx, runId, TRANSACTION_RULES);
           const accounts = summary.batches > 0 ? await buildSilver(tx) : [];
+          // Rows written per day of the data (not of the file): the day partitions downstream rebuild.
+          const days = accounts.length
+            ? await tx.query<{ day: string; rows: number }>(
+                `SELECT strftime(invoice_date, '%Y-%m-%d') AS day, count(*)::INTEGER AS rows FROM silver.transactions WHERE list_contains($batches, batch_id) GROUP BY 1 ORDER BY 1`,
+                { batches: accounts.map((a) => a.batch_id) },
+              )
+            : [];
           committed = accounts.length
             ? [
-                ...accounts.map((a): PipelineEvent => ({ kind: 'rows_written', runId, stepId: QUALITY_SILVER, asset: QUALITY_SILVER, partition: partitionOf(a.file_path), rows: a.rows_to_silver })),
+                ...days.map((d): PipelineEvent => ({ kind: 'rows_written', runId, stepId: QUALITY_SILVER, asset: QUALITY_SILVER, partition: d.day, rows: d.rows })),
                 { kind: 'asset_materialized', runId, stepId: QUALITY_SILVER, asset: QUALITY_SILVER, rows: sumTotals(accounts).rows_to_silver },
               ]
             : [];
@@ -204,7 +227,11 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
         publish(committed);
         return { changed: value.accounts.length > 0, value: { kind: 'quality_silver', ...value } };
       }
-      const build = await materializeModel(warehouse, runId, asset, checks, (events) => log(...events));
+      const build = await materializeModel(warehouse, runId, asset, checks, (events) => log(...events), {
+        ...(partitions ? { partitions } : {}),
+        full: Boolean(options.forceGold),
+        ...(readersColumn.has(asset.key) ? { readersPartitionColumn: readersColumn.get(asset.key)! } : {}),
+      });
       publish(build.events);
       return { changed: true, value: { kind: 'gold_model', build } };
     };
@@ -241,7 +268,7 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
     const goldOutcomes = thePlan.steps.filter((s) => assets.get(s.asset)!.kind === 'gold_model').map((s) => [s.id, outcomes.get(s.id)!] as const);
     const failedChecks = goldOutcomes.some(([, o]) => o.status === 'failed');
     if (builds.length || failedChecks) {
-      gold = { models: builds.map((b) => ({ name: b.name, rows: b.rows, ms: b.ms })), checks: builds.flatMap((b): readonly CheckOutcome[] => b.checks) };
+      gold = { models: builds.map((b) => ({ name: b.name, rows: b.rows, ms: b.ms, ...(b.scope ? { partitions: b.scope.kind === 'full' ? ('all' as const) : b.scope.days } : {}) })), checks: builds.flatMap((b): readonly CheckOutcome[] => b.checks) };
     }
     const firstFailure = thePlan.steps.map((s) => outcomes.get(s.id)!).find((o) => o.status === 'failed' || o.status === 'cancelled');
     if (firstFailure) error = firstFailure.status === 'failed' ? firstFailure.error : new StrataError('STRATA_ERR_CANCELLED', 'the run was cancelled before every step finished');

@@ -15,8 +15,17 @@ export const goldKey = (model: string): string => `gold.${model}`;
 const INGEST_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 250, maxDelayMs: 4_000, factor: 2 };
 const MINUTE = 60_000;
 
+/** A partitioned model's checks are evaluated over the partitions just built, not the whole table. */
+export const PARTITIONS_TOKEN = '/*partitions*/';
+
 function checkDefs(model: Model, check: ModelCheck): CheckDef[] {
-  const table = `gold.${model.name}`;
+  const defs = checkDefsOver(model, check, `gold.${model.name}`);
+  if (!model.partitionedBy) return defs;
+  const scoped = checkDefsOver(model, check, `(SELECT * FROM gold.${model.name} WHERE ${PARTITIONS_TOKEN})`);
+  return defs.map((d, i) => ({ ...d, partitionSql: scoped[i]!.sql }));
+}
+
+function checkDefsOver(model: Model, check: ModelCheck, table: string): CheckDef[] {
   const asset = goldKey(model.name);
   const base = { asset, kind: check.kind, severity: check.severity } as const;
   switch (check.kind) {
@@ -37,6 +46,12 @@ function checkDefs(model: Model, check: ModelCheck): CheckDef[] {
     case 'expression':
       return [{ ...base, name: check.name, sql: `SELECT count(*)::INTEGER AS n FROM ${table} WHERE ${check.violation}` }];
   }
+}
+
+/** The assets a model's SQL reads: the gold models it names, and silver (quality_silver's output) when it reads silver. */
+function readsOf(m: Model): string[] {
+  const gold = [...(m.reads ?? m.dependsOn)].sort().map(goldKey);
+  return /\bsilver\./.test(m.sql) || !gold.length ? [QUALITY_SILVER, ...gold] : gold;
 }
 
 /**
@@ -72,7 +87,9 @@ export function buildAssetGraph(models: readonly Model[], sources: readonly Asse
       kind: 'gold_model',
       description: m.description,
       deps: m.dependsOn.length ? [...m.dependsOn].sort().map(goldKey) : [QUALITY_SILVER],
-      partitioning: 'none',
+      partitioning: m.partitionedBy ? 'day' : 'none',
+      ...(m.partitionedBy ? { partitionColumn: m.partitionedBy } : {}),
+      reads: readsOf(m),
       retry: NO_RETRY,
       timeoutMs: 15 * MINUTE,
       writes: true,
@@ -81,6 +98,15 @@ export function buildAssetGraph(models: readonly Model[], sources: readonly Asse
     })),
   ];
   return { assets, checks: ordered.flatMap((m) => m.checks.flatMap((c) => checkDefs(m, c))) };
+}
+
+/** Partitioned assets and everything upstream of them: what a per-day backfill run builds for each day. */
+export function partitionedClosure(graph: AssetGraph): ReadonlySet<string> {
+  const keep = new Set<string>();
+  for (const asset of graph.assets.filter((a) => a.kind === 'gold_model' && a.partitioning === 'day')) {
+    for (const up of related(graph, asset.key, 'upstream')) keep.add(up.key);
+  }
+  return keep;
 }
 
 export function assetOf(graph: AssetGraph, key: string): AssetDef {

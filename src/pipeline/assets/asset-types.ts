@@ -34,6 +34,10 @@ export interface AssetDef {
   /** For gold models: the SQL and how it is stored. */
   readonly sql?: string;
   readonly materialized?: 'table' | 'view';
+  /** For gold models partitioned by day: the column holding the day key (YYYYMMDD integer). */
+  readonly partitionColumn?: string;
+  /** For gold models: the assets its SQL reads (deps also holds the checks' relationship targets). */
+  readonly reads?: readonly string[];
 }
 
 export type CheckSeverity = 'error' | 'warn';
@@ -45,6 +49,8 @@ export interface CheckDef {
   readonly kind: 'not_null' | 'unique' | 'relationship' | 'expression';
   readonly severity: CheckSeverity;
   readonly sql: string;
+  /** For partitioned models: `sql` over the built partitions only, PARTITIONS_TOKEN standing for the filter. */
+  readonly partitionSql?: string;
 }
 
 export interface AssetGraph {

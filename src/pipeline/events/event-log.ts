@@ -34,7 +34,7 @@ function toRow(event: PipelineEvent): EventRow {
     case 'rows_written':
       return { ...base, step_id: event.stepId, asset: event.asset, partition_key: event.partition, rows_written: event.rows };
     case 'asset_materialized':
-      return { ...base, step_id: event.stepId, asset: event.asset, rows_written: event.rows };
+      return { ...base, step_id: event.stepId, asset: event.asset, rows_written: event.rows, detail: event.detail ?? null };
     case 'step_succeeded':
       return { ...base, step_id: event.stepId, asset: event.asset, attempt: event.attempts, status: 'succeeded', detail: { changed: event.changed } };
     case 'step_skipped':

@@ -5,7 +5,7 @@ export type PipelineEvent =
   | { readonly kind: 'step_retrying'; readonly runId: string; readonly stepId: string; readonly asset: string; readonly attempt: number; readonly delayMs: number; readonly errorCode: string; readonly error: string }
   | { readonly kind: 'check_evaluated'; readonly runId: string; readonly stepId: string; readonly asset: string; readonly check: string; readonly severity: 'error' | 'warn'; readonly passed: boolean; readonly failures: number }
   | { readonly kind: 'rows_written'; readonly runId: string; readonly stepId: string; readonly asset: string; readonly partition: string | null; readonly rows: number }
-  | { readonly kind: 'asset_materialized'; readonly runId: string; readonly stepId: string; readonly asset: string; readonly rows: number }
+  | { readonly kind: 'asset_materialized'; readonly runId: string; readonly stepId: string; readonly asset: string; readonly rows: number; readonly detail?: Readonly<Record<string, unknown>> }
   | { readonly kind: 'step_succeeded'; readonly runId: string; readonly stepId: string; readonly asset: string; readonly attempts: number; readonly changed: boolean }
   | { readonly kind: 'step_skipped'; readonly runId: string; readonly stepId: string; readonly asset: string; readonly reason: string }
   | { readonly kind: 'step_failed'; readonly runId: string; readonly stepId: string; readonly asset: string; readonly attempts: number; readonly errorCode: string; readonly error: string }
@@ -25,4 +25,8 @@ export interface RunRequest {
   readonly retryOf: string | null;
   /** External sources pulled first (`strata pull`); absent for runs of files only. */
   readonly sources?: readonly string[];
+  /** Day partitions asked for (`--partition`, `--from/--to`); absent when none were. */
+  readonly partitions?: readonly string[];
+  /** `partitioned`: only the partitioned assets and what they read (one day of a per-day backfill). */
+  readonly scope?: 'partitioned';
 }

@@ -4,7 +4,7 @@
  * inputs, pending batches, missing, stale against an upstream materialisation, forced) or, with
  * `if-upstream-changed`, when something upstream of it is planned and may change its inputs.
  */
-import { INGEST, QUALITY_SILVER, type AssetGraph } from '../assets/index.js';
+import { INGEST, QUALITY_SILVER, partitionedClosure, type AssetGraph } from '../assets/index.js';
 
 export interface PlanState {
   /** Event id of each asset's latest materialisation; absent = never materialised. */
@@ -24,6 +24,10 @@ export interface PlanRequest {
   readonly force?: readonly string[];
   /** false for a backfill: build without evaluating checks. */
   readonly checks?: boolean;
+  /** Day partitions (YYYY-MM-DD) to materialise: every partitioned model is planned for them. */
+  readonly partitions?: readonly string[];
+  /** `partitioned`: plan only the partitioned assets and what they read (one day of a per-day backfill). */
+  readonly scope?: 'partitioned';
 }
 
 export type PlanReason = 'new inputs' | 'pending batches' | 'missing' | 'stale' | 'forced' | 'upstream planned';
@@ -37,6 +41,8 @@ export interface PlannedStep {
   readonly reason: PlanReason;
   /** Names of the checks to evaluate after building. */
   readonly checks: readonly string[];
+  /** For partitioned models: the days asked for (the step adds the days its inputs changed). */
+  readonly partitions?: readonly string[];
 }
 
 export interface Plan {
@@ -48,6 +54,7 @@ function reasonFor(graph: AssetGraph, key: string, state: PlanState, request: Pl
   if (key === INGEST) return request.inputs.length ? 'new inputs' : null;
   if (key === QUALITY_SILVER) return state.pendingBatches > 0 ? 'pending batches' : null;
   if (request.force?.includes(key)) return 'forced';
+  if (request.partitions?.length && graph.assets.find((a) => a.key === key)?.partitioning === 'day') return 'forced';
   if (state.missing.includes(key)) return 'missing';
   const own = state.lastMaterialized[key];
   if (own === undefined) return 'stale';
@@ -60,8 +67,10 @@ export function plan(graph: AssetGraph, state: PlanState, request: PlanRequest):
   const steps: PlannedStep[] = [];
   const upToDate: string[] = [];
   const planned = new Set<string>();
+  const inScope = request.scope === 'partitioned' ? partitionedClosure(graph) : null;
   for (const asset of graph.assets) {
     if (request.ingestOnly && asset.key !== INGEST) continue;
+    if (inScope && !inScope.has(asset.key)) continue;
     const deps = asset.deps.filter((d) => planned.has(d));
     const reason = reasonFor(graph, asset.key, state, request) ?? (deps.length ? 'upstream planned' : null);
     if (!reason) {
@@ -76,6 +85,7 @@ export function plan(graph: AssetGraph, state: PlanState, request: PlanRequest):
       when: reason === 'upstream planned' ? 'if-upstream-changed' : 'always',
       reason,
       checks: request.checks === false ? [] : graph.checks.filter((c) => c.asset === asset.key).map((c) => c.name),
+      ...(asset.kind === 'gold_model' && asset.partitioning === 'day' && request.partitions?.length ? { partitions: [...request.partitions] } : {}),
     });
   }
   return { steps, upToDate };

@@ -6,9 +6,22 @@
  */
 import type { Warehouse, WarehouseSession } from '../../engine/index.js';
 import { StrataError } from '../../shared/index.js';
-import type { AssetDef, CheckDef } from '../assets/index.js';
+import { PARTITIONS_TOKEN, type AssetDef, type CheckDef } from '../assets/index.js';
 import { appendEvents, type PipelineEvent } from '../events/index.js';
+import { dayOfKey, partitionFilter, partitionScope, sqlHash, type MaterializationDetail, type PartitionScope } from '../partitions/index.js';
 import { recordChecks, replaceRelation, type CheckOutcome } from './gold-step.js';
+
+export interface ModelBuildOptions {
+  /** Day partitions asked for explicitly (`--partition`, `--from/--to`); partitioned models only. */
+  readonly partitions?: readonly string[];
+  /** Rebuild a partitioned model whole (`--rebuild-gold`). */
+  readonly full?: boolean;
+  /**
+   * The day column of the partitioned models that read this (non-partitioned) one: the build then
+   * records which days it changed (or whether it changed at all), so they rebuild only those.
+   */
+  readonly readersPartitionColumn?: string;
+}
 
 export interface ModelBuild {
   readonly name: string;
@@ -17,12 +30,17 @@ export interface ModelBuild {
   readonly checks: readonly CheckOutcome[];
   /** Events already in the log (committed with the model), for the bus. */
   readonly events: readonly PipelineEvent[];
+  /** For partitioned models: rebuilt whole, or the days rebuilt. */
+  readonly scope?: PartitionScope;
 }
 
-async function evaluate(tx: WarehouseSession, checks: readonly CheckDef[], rows: number): Promise<CheckOutcome[]> {
+type Filter = ReturnType<typeof partitionFilter>;
+
+async function evaluate(tx: WarehouseSession, checks: readonly CheckDef[], rows: number, filter?: Filter): Promise<CheckOutcome[]> {
   const outcomes: CheckOutcome[] = [];
   for (const check of checks) {
-    const [{ n } = { n: 0 }] = await tx.query<{ n: number }>(check.sql);
+    const scoped = filter && check.partitionSql;
+    const [{ n } = { n: 0 }] = scoped ? await tx.query<{ n: number }>(check.partitionSql!.replace(PARTITIONS_TOKEN, filter.sql), filter.params) : await tx.query<{ n: number }>(check.sql);
     outcomes.push({ model: check.asset.replace(/^gold\./, ''), check: check.name, kind: check.kind, severity: check.severity, failures: n, rowsChecked: rows });
   }
   return outcomes;
@@ -31,6 +49,81 @@ async function evaluate(tx: WarehouseSession, checks: readonly CheckDef[], rows:
 const checkEvents = (runId: string, asset: string, outcomes: readonly CheckOutcome[]): PipelineEvent[] =>
   outcomes.map((o) => ({ kind: 'check_evaluated', runId, stepId: asset, asset, check: o.check, severity: o.severity, passed: o.failures === 0, failures: o.failures }));
 
+/** Per-day content hashes of a table that carries the day column (small tables: the dims). */
+async function dayHashes(tx: WarehouseSession, name: string, column: string): Promise<Map<number, string>> {
+  const rows = await tx.query<{ k: number; h: string }>(`SELECT ${column}::INTEGER AS k, md5(string_agg(t::VARCHAR, chr(10) ORDER BY t::VARCHAR)) AS h FROM gold.${name} AS t GROUP BY 1`);
+  return new Map(rows.map((r) => [r.k, r.h]));
+}
+
+const wholeHash = async (tx: WarehouseSession, name: string): Promise<string> =>
+  (await tx.query<{ h: string | null }>(`SELECT md5(string_agg(t::VARCHAR, chr(10) ORDER BY t::VARCHAR)) AS h FROM gold.${name} AS t`))[0]?.h ?? '';
+
+const hasColumn = async (tx: WarehouseSession, name: string, column: string): Promise<boolean> =>
+  (await tx.query(`SELECT 1 FROM duckdb_columns() WHERE schema_name = 'gold' AND table_name = $name AND column_name = $column`, { name, column })).length > 0;
+
+const relationExists = async (tx: WarehouseSession, name: string): Promise<boolean> =>
+  (await tx.query(`SELECT 1 FROM duckdb_tables() WHERE schema_name = 'gold' AND table_name = $name UNION ALL SELECT 1 FROM duckdb_views() WHERE schema_name = 'gold' AND view_name = $name`, { name })).length > 0;
+
+const buildError = (name: string, error: unknown): StrataError =>
+  new StrataError('STRATA_ERR_MODEL', `model gold.${name} failed to build: ${(error as Error).message}`, { cause: error });
+
+interface Built { readonly rows: number; readonly written: readonly PipelineEvent[]; readonly detail: MaterializationDetail; readonly filter?: Filter; readonly scope?: PartitionScope }
+
+/** A partitioned model: the out-of-date days are deleted and inserted again from the model's SQL, or the table is rebuilt whole. */
+async function buildPartitioned(tx: WarehouseSession, runId: string, asset: AssetDef, name: string, options: ModelBuildOptions): Promise<Built> {
+  const column = asset.partitionColumn!;
+  const scope: PartitionScope = options.full ? { kind: 'full', reason: 'forced' } : await partitionScope(tx, asset, options.partitions ?? []);
+  const sql_md5 = sqlHash(asset.sql!);
+  try {
+    if (scope.kind === 'full') {
+      await replaceRelation(tx, { name, sql: asset.sql!, materialized: 'table' });
+    } else if (scope.days.length) {
+      const filter = partitionFilter(column, scope.days);
+      await tx.execute(`DELETE FROM gold.${name} WHERE ${filter.sql}`, filter.params);
+      await tx.execute(`INSERT INTO gold.${name} BY NAME SELECT * FROM (${asset.sql}) AS model WHERE ${filter.sql}`, filter.params);
+    }
+  } catch (error) {
+    throw buildError(name, error);
+  }
+  const [{ rows } = { rows: 0 }] = await tx.query<{ rows: number }>(`SELECT count(*)::INTEGER AS rows FROM gold.${name}`);
+  if (scope.kind === 'full') {
+    return { rows, scope, detail: { sql_md5, full: true }, written: [{ kind: 'rows_written', runId, stepId: asset.key, asset: asset.key, partition: null, rows }] };
+  }
+  const filter = partitionFilter(column, scope.days);
+  const perDay = new Map(
+    scope.days.length
+      ? (await tx.query<{ k: number; n: number }>(`SELECT ${column}::INTEGER AS k, count(*)::INTEGER AS n FROM gold.${name} WHERE ${filter.sql} GROUP BY 1`, filter.params)).map((r) => [dayOfKey(r.k), r.n])
+      : [],
+  );
+  // Every day rebuilt is reported, empty ones too: a day whose rows went away has changed as well.
+  const written = scope.days.map((day): PipelineEvent => ({ kind: 'rows_written', runId, stepId: asset.key, asset: asset.key, partition: day, rows: perDay.get(day) ?? 0 }));
+  return { rows, scope, filter, written, detail: { sql_md5, changed_partitions: scope.days } };
+}
+
+/** A non-partitioned model, replaced whole; with partitioned readers it also records what changed. */
+async function buildWhole(tx: WarehouseSession, runId: string, asset: AssetDef, name: string, options: ModelBuildOptions): Promise<Built> {
+  const column = options.readersPartitionColumn;
+  const existed = column ? await relationExists(tx, name) : false;
+  const byDay = column && existed && (await hasColumn(tx, name, column));
+  const before = !column || !existed ? null : byDay ? await dayHashes(tx, name, column) : await wholeHash(tx, name);
+  try {
+    await replaceRelation(tx, { name, sql: asset.sql!, materialized: asset.materialized ?? 'table' });
+  } catch (error) {
+    throw buildError(name, error);
+  }
+  const [{ rows } = { rows: 0 }] = await tx.query<{ rows: number }>(`SELECT count(*)::INTEGER AS rows FROM gold.${name}`);
+  let detail: MaterializationDetail = {};
+  if (column && before !== null && byDay && (await hasColumn(tx, name, column))) {
+    const old = before as Map<number, string>;
+    const now = await dayHashes(tx, name, column);
+    const changed = [...new Set([...old.keys(), ...now.keys()])].filter((k) => old.get(k) !== now.get(k)).map(dayOfKey).sort();
+    detail = { changed_partitions: changed };
+  } else if (column && typeof before === 'string') {
+    detail = { content_changed: before !== (await wholeHash(tx, name)) };
+  }
+  return { rows, detail, written: [{ kind: 'rows_written', runId, stepId: asset.key, asset: asset.key, partition: null, rows }] };
+}
+
 /** Onto `onChecks` go the check events of a rolled-back build, which are logged outside it. */
 export async function materializeModel(
   warehouse: Warehouse,
@@ -38,31 +131,27 @@ export async function materializeModel(
   asset: AssetDef,
   checks: readonly CheckDef[],
   onRolledBackChecks: (events: readonly PipelineEvent[]) => Promise<void>,
+  options: ModelBuildOptions = {},
 ): Promise<ModelBuild> {
   const name = asset.key.replace(/^gold\./, '');
   const started = performance.now();
   let outcomes: CheckOutcome[] = [];
   try {
     return await warehouse.transaction(async (tx) => {
-      try {
-        await replaceRelation(tx, { name, sql: asset.sql!, materialized: asset.materialized ?? 'table' });
-      } catch (error) {
-        throw new StrataError('STRATA_ERR_MODEL', `model gold.${name} failed to build: ${(error as Error).message}`, { cause: error });
-      }
-      const [{ rows } = { rows: 0 }] = await tx.query<{ rows: number }>(`SELECT count(*)::INTEGER AS rows FROM gold.${name}`);
-      outcomes = await evaluate(tx, checks, rows);
+      const built = asset.partitionColumn ? await buildPartitioned(tx, runId, asset, name, options) : await buildWhole(tx, runId, asset, name, options);
+      outcomes = await evaluate(tx, checks, built.rows, built.filter);
       const failed = outcomes.find((o) => o.severity === 'error' && o.failures > 0);
       if (failed) {
         throw new StrataError('STRATA_ERR_MODEL_CHECK', `gold.${name}: check ${failed.check} failed for ${failed.failures} row(s); gold.${name} was left as it was and the models downstream of it were not built`);
       }
       const events: PipelineEvent[] = [
         ...checkEvents(runId, asset.key, outcomes),
-        { kind: 'rows_written', runId, stepId: asset.key, asset: asset.key, partition: null, rows },
-        { kind: 'asset_materialized', runId, stepId: asset.key, asset: asset.key, rows },
+        ...built.written,
+        { kind: 'asset_materialized', runId, stepId: asset.key, asset: asset.key, rows: built.rows, ...(Object.keys(built.detail).length ? { detail: { ...built.detail } } : {}) },
       ];
       await recordChecks(tx, runId, outcomes);
       await appendEvents(tx, events);
-      return { name, rows, ms: Math.round(performance.now() - started), checks: outcomes, events };
+      return { name, rows: built.rows, ms: Math.round(performance.now() - started), checks: outcomes, events, ...(built.scope ? { scope: built.scope } : {}) };
     });
   } catch (error) {
     // The build rolled back; the check results that condemned it are kept.

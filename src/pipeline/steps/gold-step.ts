@@ -16,7 +16,7 @@ export interface CheckOutcome {
 }
 
 export interface GoldResult {
-  readonly models: readonly { readonly name: string; readonly rows: number; readonly ms: number }[];
+  readonly models: readonly { readonly name: string; readonly rows: number; readonly ms: number; readonly partitions?: 'all' | readonly string[] }[];
   readonly checks: readonly CheckOutcome[];
 }
 

@@ -1,11 +1,22 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { runPipeline } from '../../../pipeline/index.js';
+import { backfillByDay, daysBetween, parseDay, runPipeline } from '../../../pipeline/index.js';
+import { StrataError } from '../../../shared/index.js';
 import { contextOf, withEventBus, withWarehouse } from '../../context.js';
 import { runAsJson, runAsText } from '../../render-run.js';
 
 export const dateOrderOption = (): Option =>
   new Option('--date-order <order>', 'how to read dates such as 1/2/11 (default: detected per file)').choices(['iso', 'mdy', 'dmy']);
+
+interface RunOptions { dateOrder?: 'iso' | 'mdy' | 'dmy'; rebuildGold?: boolean; skipChecks?: boolean; partition?: string; from?: string; to?: string; perDay?: boolean }
+
+function partitionsOf(options: RunOptions): string[] | null {
+  if (options.partition && (options.from || options.to)) throw new StrataError('STRATA_ERR_USAGE', 'give either --partition or --from/--to, not both');
+  if (Boolean(options.from) !== Boolean(options.to)) throw new StrataError('STRATA_ERR_USAGE', '--from and --to go together');
+  if (options.perDay && !options.from) throw new StrataError('STRATA_ERR_USAGE', '--per-day needs --from and --to');
+  if (options.partition) return [parseDay(options.partition, '--partition')];
+  return options.from ? daysBetween(options.from, options.to!) : null;
+}
 
 export function register(program: Command): void {
   program
@@ -15,13 +26,31 @@ export function register(program: Command): void {
     .addOption(dateOrderOption())
     .option('--rebuild-gold', 'rebuild gold even if no new batch arrived')
     .option('--skip-checks', 'build gold without evaluating model checks (for backfills); nothing is blocked by them')
-    .action(async (paths: string[], options: { dateOrder?: 'iso' | 'mdy' | 'dmy'; rebuildGold?: boolean; skipChecks?: boolean }, command: Command) => {
+    .option('--partition <day>', 'materialise one day partition (YYYY-MM-DD): that day\'s landing files, then its partitions of the day-partitioned models, then the marts')
+    .option('--from <day>', 'first day of a range of partitions (with --to)')
+    .option('--to <day>', 'last day of a range of partitions (with --from)')
+    .option('--per-day', 'with --from/--to: one run per day (a backfill), then one run for the models that are not partitioned')
+    .action(async (paths: string[], options: RunOptions, command: Command) => {
       const ctx = contextOf(command);
       const inputs = paths.length ? paths : [path.join(ctx.config.dataDir, 'landing')];
+      const partitions = partitionsOf(options);
+      const base = { inputs, dateOrder: options.dateOrder, command: 'run', forceGold: Boolean(options.rebuildGold), checks: !options.skipChecks };
+      if (options.perDay) {
+        const result = await withEventBus(ctx, (bus) =>
+          withWarehouse(ctx, (warehouse) =>
+            backfillByDay(warehouse, ctx.config, { ...base, command: 'backfill', bus, from: options.from!, to: options.to!, onDay: (r, day) => ctx.out.info(`${day}: run ${r.runId} ${r.status} in ${r.durationMs} ms`) }),
+          ),
+        );
+        const failed = result.days.filter((d) => d.status === 'failed');
+        ctx.out.result(
+          { days: result.days, final: result.final ? runAsJson(result.final) : null, duration_ms: result.durationMs },
+          () => [`backfill of ${result.days.length} day(s) in ${(result.durationMs / 1000).toFixed(2)} s; ${failed.length} failed`, ...(result.final ? [runAsText(result.final)] : [])].join('\n'),
+        );
+        if (failed.length || !result.final || result.final.status !== 'succeeded') process.exitCode = 1;
+        return;
+      }
       const result = await withEventBus(ctx, (bus) =>
-        withWarehouse(ctx, (warehouse) =>
-          runPipeline(warehouse, ctx.config, { inputs, dateOrder: options.dateOrder, command: 'run', forceGold: Boolean(options.rebuildGold), checks: !options.skipChecks, bus }),
-        ),
+        withWarehouse(ctx, (warehouse) => runPipeline(warehouse, ctx.config, { ...base, bus, ...(partitions ? { partitions } : {}) })),
       );
       ctx.out.result(runAsJson(result), () => runAsText(result));
       if (result.status !== 'succeeded') process.exitCode = 1;

@@ -1,0 +1,1 @@
+export { startDaemon, type Daemon, type DaemonLogger, type DaemonOptions, type DaemonTrigger } from './daemon.js';

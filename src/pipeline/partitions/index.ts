@@ -1,0 +1,3 @@
+export { parseDay, isDay, daysBetween, dayKey, dayOfKey, partitionFilter, sortedDays } from './day-partitions.js';
+export { partitionScope, sqlHash, type PartitionScope, type MaterializationDetail } from './partition-state.js';
+export { contentHash } from './content-hash.js';

@@ -1,0 +1,1 @@
+export { nextFire, runSchedules, type Schedule } from './cron-schedule.js';

@@ -1,0 +1,1 @@
+export { createLandingSensor, type LandingSensor } from './landing-sensor.js';
