@@ -1,6 +1,6 @@
 /** Sales over time by day, ISO week, month or quarter; empty buckets are present with zeros. */
-import { KPI_SELECT } from './kpis.js';
-import { countryParam, countryPredicate, dateKey, resolveWindow, tsParams, tsRange, type Filters, type QuerySource, type Window } from './query-source.js';
+import { countryParam, dateKey, resolveWindow, type Filters, type QuerySource, type Window } from './query-source.js';
+import { martMeasures, measureColumns } from './sales-measures.js';
 
 export const GRAINS = ['day', 'week', 'month', 'quarter'] as const;
 export type Grain = (typeof GRAINS)[number];
@@ -43,26 +43,18 @@ export async function timeseries(db: QuerySource, filters: Filters & { readonly 
     );
     return { window, grain: filters.grain, country: null, points };
   }
+  // Buckets come from the calendar (closed days included); figures from the per-day marts.
   const points = await db.query<TimeseriesPoint>(
-    `WITH days AS (
-       SELECT date_key, date, date_trunc(${trunc}, date)::DATE AS period_start
+    `WITH buckets AS (
+       SELECT date_trunc(${trunc}, date)::DATE AS period_start, min(date) AS first_day, max(date) AS last_day
        FROM gold.dim_date WHERE date_key BETWEEN $k1 AND $k2
-     ),
-     buckets AS (
-       SELECT period_start, min(date) AS first_day, max(date) AS last_day FROM days GROUP BY period_start
-     ),
-     measured AS (
-       SELECT date_trunc(${trunc}, f.invoice_ts)::DATE AS period_start, ${KPI_SELECT}
-       FROM gold.fact_sales AS f
-       WHERE ${tsRange('f')} AND ${countryPredicate('f')}
        GROUP BY 1
-     )
-     SELECT b.period_start::VARCHAR AS period_start, b.first_day::VARCHAR AS first_day, b.last_day::VARCHAR AS last_day,
-            coalesce(m.revenue_gbp, 0)::DOUBLE AS revenue_gbp, coalesce(m.orders, 0)::INTEGER AS orders,
-            coalesce(m.customers, 0)::INTEGER AS customers, m.avg_order_value_gbp, coalesce(m.units, 0)::DOUBLE AS units, m.return_rate
-     FROM buckets AS b LEFT JOIN measured AS m USING (period_start)
+     ),
+     measured AS (${martMeasures((date) => `date_trunc(${trunc}, ${date})::DATE`, 'k1', 'k2')})
+     SELECT b.period_start::VARCHAR AS period_start, b.first_day::VARCHAR AS first_day, b.last_day::VARCHAR AS last_day, ${measureColumns('m')}
+     FROM buckets AS b LEFT JOIN measured AS m ON m.bucket = b.period_start
      ORDER BY b.period_start`,
-    { k1: dateKey(window.from), k2: dateKey(window.to), ...tsParams(window), ...countryParam(filters) },
+    { k1: dateKey(window.from), k2: dateKey(window.to), ...countryParam(filters) },
   );
   return { window, grain: filters.grain, country: filters.country ?? null, points };
 }
