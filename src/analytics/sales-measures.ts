@@ -12,11 +12,13 @@
  * `bucket`, and the raw `revenue`, `sales`, `non_sales`, `units`, `orders`, `customers`.
  * `bucket` turns a mart's date column into the bucket's SQL, always built from literals by the
  * callers (a `date_trunc` with an allow-listed grain, or a quoted period name), never from input.
- * The country filter is `$country` (see countryPredicate), bound by the caller.
+ * The country filter is `$country` (see countryPredicate), bound by the caller. `onlyBuckets`
+ * names a relation with a `bucket` column: only those buckets are measured.
  */
-export function martMeasures(bucket: (dateColumn: string) => string, from: string, to: string): string {
+export function martMeasures(bucket: (dateColumn: string) => string, from: string, to: string, options: { readonly onlyBuckets?: string } = {}): string {
+  const only = (alias: string): string => (options.onlyBuckets ? ` AND ${bucketOf(alias)} IN (SELECT bucket FROM ${options.onlyBuckets})` : '');
   const where = (alias: string): string =>
-    `${alias}.date_key BETWEEN $${from} AND $${to} AND ($country IS NULL OR ${alias}.country_key IN (SELECT country_key FROM gold.dim_country WHERE country = $country OR iso2 = upper($country)))`;
+    `${alias}.date_key BETWEEN $${from} AND $${to} AND ($country IS NULL OR ${alias}.country_key IN (SELECT country_key FROM gold.dim_country WHERE country = $country OR iso2 = upper($country)))${only(alias)}`;
   const bucketOf = (alias: string): string => bucket(`${alias}.date`);
   return `SELECT s.bucket, s.revenue, s.sales, s.non_sales, s.units, o.orders, c.customers
      FROM (SELECT ${bucketOf('m')} AS bucket, sum(m.revenue_gbp) AS revenue, sum(m.sales_gbp) AS sales,
