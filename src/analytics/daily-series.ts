@@ -1,5 +1,6 @@
-/** Daily revenue and orders for every calendar day in a window (closed days are zeros), from gold. */
-import { countryParam, countryPredicate, dateKey, resolveWindow, tsParams, tsRange, type Filters, type QuerySource, type Window } from './query-source.js';
+/** Daily revenue and orders for every calendar day in a window (closed days are zeros), from the per-day marts. */
+import { countryParam, dateKey, resolveWindow, type Filters, type QuerySource, type Window } from './query-source.js';
+import { martMeasures } from './sales-measures.js';
 
 export interface DailyPoint {
   readonly date: string;
@@ -12,18 +13,13 @@ export interface DailyPoint {
 export async function dailySeries(db: QuerySource, filters: Filters): Promise<{ window: Window; days: DailyPoint[] }> {
   const window = await resolveWindow(db, filters);
   const days = await db.query<DailyPoint>(
-    `WITH measured AS (
-       SELECT f.invoice_ts::DATE AS date, sum(f.line_total_gbp) AS revenue_gbp, count(DISTINCT f.invoice_no) FILTER (WHERE f.is_sale) AS orders
-       FROM gold.fact_sales AS f
-       WHERE ${tsRange('f')} AND ${countryPredicate('f')}
-       GROUP BY 1
-     )
+    `WITH measured AS (${martMeasures((date) => date, 'k1', 'k2')})
      SELECT d.date::VARCHAR AS date, isodow(d.date)::INTEGER AS iso_dow,
-            round(coalesce(m.revenue_gbp, 0), 2)::DOUBLE AS revenue_gbp, coalesce(m.orders, 0)::INTEGER AS orders
-     FROM gold.dim_date AS d LEFT JOIN measured AS m USING (date)
+            round(coalesce(m.revenue, 0), 2)::DOUBLE AS revenue_gbp, coalesce(m.orders, 0)::INTEGER AS orders
+     FROM gold.dim_date AS d LEFT JOIN measured AS m ON m.bucket = d.date
      WHERE d.date_key BETWEEN $k1 AND $k2
      ORDER BY d.date`,
-    { k1: dateKey(window.from), k2: dateKey(window.to), ...tsParams(window), ...countryParam(filters) },
+    { k1: dateKey(window.from), k2: dateKey(window.to), ...countryParam(filters) },
   );
   return { window, days };
 }

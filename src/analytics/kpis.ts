@@ -1,20 +1,22 @@
 /**
  * Headline KPIs for a window, each with its change against the previous window of equal length
  * and against the same window a year earlier. Definitions follow gold.mart_daily_sales: revenue is
- * net of cancellations and returns; orders and AOV count sale invoices only.
+ * net of cancellations and returns; orders and AOV count sale invoices only. Read from the per-day
+ * marts (sales-measures.ts), so a KPI call never scans the invoice lines.
  */
 import {
   addDays,
   addYears,
   countryParam,
-  countryPredicate,
   dataBounds,
+  dateKey,
   daysBetween,
   resolveWindow,
   type Filters,
   type QuerySource,
   type Window,
 } from './query-source.js';
+import { martMeasures, measureColumns } from './sales-measures.js';
 
 export const KPI_NAMES = ['revenue_gbp', 'orders', 'customers', 'avg_order_value_gbp', 'units', 'return_rate'] as const;
 export type KpiName = (typeof KPI_NAMES)[number];
@@ -43,17 +45,6 @@ export interface KpiReport {
   readonly kpis: Readonly<Record<KpiName, Kpi>>;
 }
 
-/** Aggregates for several labelled windows in one scan. */
-export const KPI_SELECT = `
-    round(coalesce(sum(f.line_total_gbp), 0), 2)::DOUBLE AS revenue_gbp,
-    count(DISTINCT f.invoice_no) FILTER (WHERE f.is_sale)::INTEGER AS orders,
-    count(DISTINCT f.customer_key) FILTER (WHERE f.is_sale AND NOT f.is_guest)::INTEGER AS customers,
-    CASE WHEN count(DISTINCT f.invoice_no) FILTER (WHERE f.is_sale) > 0
-         THEN round(sum(f.line_total_gbp) FILTER (WHERE f.is_sale) / count(DISTINCT f.invoice_no) FILTER (WHERE f.is_sale), 2) END::DOUBLE AS avg_order_value_gbp,
-    coalesce(sum(f.quantity) FILTER (WHERE f.is_sale), 0)::DOUBLE AS units,
-    CASE WHEN sum(f.line_total_gbp) FILTER (WHERE f.is_sale) > 0
-         THEN round(coalesce(-sum(f.line_total_gbp) FILTER (WHERE NOT f.is_sale), 0) / sum(f.line_total_gbp) FILTER (WHERE f.is_sale), 4) END::DOUBLE AS return_rate`;
-
 const pctChange = (value: number | null, base: number | null): number | null =>
   value === null || base === null || base === 0 ? null : Math.round(((value - base) / Math.abs(base)) * 10_000) / 100;
 
@@ -67,14 +58,16 @@ export async function kpis(db: QuerySource, filters: Filters): Promise<KpiReport
   const length = daysBetween(window.from, window.to) + 1;
   const previous = { from: addDays(window.from, -length), to: addDays(window.from, -1) };
   const yearAgo = { from: addYears(window.from, -1), to: addYears(window.to, -1) };
+  const periods = ['current', 'previous', 'year_ago'] as const;
   const rows = await db.query<{ period: string } & KpiValues>(
-    `${(['current', 'previous', 'year_ago'] as const)
-      .map((period, i) => `SELECT '${period}' AS period, ${KPI_SELECT} FROM gold.fact_sales AS f WHERE f.invoice_ts >= $a${i}::TIMESTAMP AND f.invoice_ts < $b${i}::TIMESTAMP AND ${countryPredicate('f')}`)
-      .join(' UNION ALL ')}`,
+    `WITH measured AS (${periods.map((period, i) => martMeasures(() => `'${period}'`, `a${i}`, `b${i}`)).join(' UNION ALL ')})
+     SELECT p.period, ${measureColumns('m')}
+     FROM (VALUES ${periods.map((period) => `('${period}')`).join(', ')}) AS p (period)
+     LEFT JOIN measured AS m ON m.bucket = p.period`,
     {
-      a0: `${window.from} 00:00:00`, b0: `${addDays(window.to, 1)} 00:00:00`,
-      a1: `${previous.from} 00:00:00`, b1: `${addDays(previous.to, 1)} 00:00:00`,
-      a2: `${yearAgo.from} 00:00:00`, b2: `${addDays(yearAgo.to, 1)} 00:00:00`,
+      a0: dateKey(window.from), b0: dateKey(window.to),
+      a1: dateKey(previous.from), b1: dateKey(previous.to),
+      a2: dateKey(yearAgo.from), b2: dateKey(yearAgo.to),
       ...countryParam(filters),
     },
   );

@@ -1,9 +1,12 @@
 /** Sales over time by day, ISO week, month or quarter; empty buckets are present with zeros. */
-import { KPI_SELECT } from './kpis.js';
-import { countryParam, countryPredicate, dateKey, resolveWindow, tsParams, tsRange, type Filters, type QuerySource, type Window } from './query-source.js';
+import { countryParam, dateKey, resolveWindow, type Filters, type QuerySource, type Window } from './query-source.js';
+import { martMeasures, measureColumns } from './sales-measures.js';
 
 export const GRAINS = ['day', 'week', 'month', 'quarter'] as const;
 export type Grain = (typeof GRAINS)[number];
+
+/** The grains gold.mart_sales_periods holds. */
+const PERIOD_GRAINS: readonly Grain[] = ['week', 'month', 'quarter'];
 
 /** Allow-list: the grain reaches SQL only as one of these literals. */
 const TRUNC: Readonly<Record<Grain, string>> = { day: "'day'", week: "'week'", month: "'month'", quarter: "'quarter'" };
@@ -43,26 +46,41 @@ export async function timeseries(db: QuerySource, filters: Filters & { readonly 
     );
     return { window, grain: filters.grain, country: null, points };
   }
+  // Buckets come from the calendar (closed days included). A bucket the window holds whole is one
+  // row of gold.mart_sales_periods (for all countries, or the one country asked for); a bucket cut
+  // by the window's edge, or a filter matching several countries, is measured from the per-day marts.
+  const bucket = (date: string): string => `date_trunc(${trunc}, ${date})::DATE`;
   const points = await db.query<TimeseriesPoint>(
-    `WITH days AS (
-       SELECT date_key, date, date_trunc(${trunc}, date)::DATE AS period_start
-       FROM gold.dim_date WHERE date_key BETWEEN $k1 AND $k2
+    `WITH scope AS (
+       SELECT CASE WHEN $country IS NULL THEN 'all' WHEN count(*) = 1 THEN 'one' ELSE 'other' END AS kind, min(country_key) AS country_key
+       FROM gold.dim_country WHERE $country IS NOT NULL AND (country = $country OR iso2 = upper($country))
+     ),
+     calendar AS (
+       SELECT ${bucket('date')} AS bucket, min(date) FILTER (WHERE date_key BETWEEN $k1 AND $k2) AS first_day,
+              max(date) FILTER (WHERE date_key BETWEEN $k1 AND $k2) AS last_day,
+              count(*) FILTER (WHERE date_key BETWEEN $k1 AND $k2) = count(*) AS whole
+       FROM gold.dim_date
+       WHERE ${bucket('date')} BETWEEN ${bucket('$d1::DATE')} AND ${bucket('$d2::DATE')}
+       GROUP BY 1
+       HAVING count(*) FILTER (WHERE date_key BETWEEN $k1 AND $k2) > 0
      ),
      buckets AS (
-       SELECT period_start, min(date) AS first_day, max(date) AS last_day FROM days GROUP BY period_start
+       SELECT c.bucket, c.first_day, c.last_day, c.whole AND s.kind IN ('all', 'one') AND $grain IN (${PERIOD_GRAINS.map((g) => `'${g}'`).join(', ')}) AS whole
+       FROM calendar AS c CROSS JOIN scope AS s
      ),
+     cut AS (SELECT bucket FROM buckets WHERE NOT whole),
      measured AS (
-       SELECT date_trunc(${trunc}, f.invoice_ts)::DATE AS period_start, ${KPI_SELECT}
-       FROM gold.fact_sales AS f
-       WHERE ${tsRange('f')} AND ${countryPredicate('f')}
-       GROUP BY 1
+       SELECT p.period_start AS bucket, p.revenue_gbp AS revenue, p.sales_gbp AS sales, p.non_sales_gbp AS non_sales, p.units, p.orders, p.customers
+       FROM gold.mart_sales_periods AS p CROSS JOIN scope AS s
+       WHERE p.grain = $grain AND p.country_key IS NOT DISTINCT FROM s.country_key AND s.kind IN ('all', 'one')
+         AND p.period_start IN (SELECT bucket FROM buckets WHERE whole)
+       UNION ALL
+       ${martMeasures(bucket, 'k1', 'k2', { onlyBuckets: 'cut' })}
      )
-     SELECT b.period_start::VARCHAR AS period_start, b.first_day::VARCHAR AS first_day, b.last_day::VARCHAR AS last_day,
-            coalesce(m.revenue_gbp, 0)::DOUBLE AS revenue_gbp, coalesce(m.orders, 0)::INTEGER AS orders,
-            coalesce(m.customers, 0)::INTEGER AS customers, m.avg_order_value_gbp, coalesce(m.units, 0)::DOUBLE AS units, m.return_rate
-     FROM buckets AS b LEFT JOIN measured AS m USING (period_start)
-     ORDER BY b.period_start`,
-    { k1: dateKey(window.from), k2: dateKey(window.to), ...tsParams(window), ...countryParam(filters) },
+     SELECT b.bucket::VARCHAR AS period_start, b.first_day::VARCHAR AS first_day, b.last_day::VARCHAR AS last_day, ${measureColumns('m')}
+     FROM buckets AS b LEFT JOIN measured AS m USING (bucket)
+     ORDER BY b.bucket`,
+    { k1: dateKey(window.from), k2: dateKey(window.to), d1: window.from, d2: window.to, grain: filters.grain, ...countryParam(filters) },
   );
   return { window, grain: filters.grain, country: filters.country ?? null, points };
 }

@@ -4,7 +4,6 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -22,6 +21,7 @@ import { registerCache } from './plugins/cache.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { createMetrics, registerMetrics } from './plugins/metrics.js';
 import { registerRateLimit } from './plugins/rate-limit.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { createApiBackends, type ApiBackends, type CacheBackend } from './backends/index.js';
 import { genRequestId, registerRequestId } from './plugins/request-id.js';
 import { registerObservability } from './observability-routes.js';
@@ -97,7 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerMetrics(app, metrics);
   registerRequestId(app);
   // No upgrade-insecure-requests: on a plain-HTTP host it would send the dashboard's calls to https.
-  await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  registerSecurityHeaders(app, { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
   registerRateLimit(app, settings, backends.rateLimits);
   const signer = createTokenSigner(deps.secrets.jwtKey, settings.accessTokenTtlSeconds);
   const apiKeys = registerAuth(app, { signer, db: deps.reader });

@@ -40,6 +40,38 @@ async function expectedKpis(from: string, to: string, country: string | null = n
   };
 }
 
+
+type Measures = { revenue_gbp: number; orders: number; customers: number; avg_order_value_gbp: number | null; units: number; return_rate: number | null };
+
+/**
+ * Every measure per bucket straight from the invoice lines (no mart), rounded the way the API
+ * publishes it, for exact comparison. `bucket` is a literal SQL expression over f.invoice_ts.
+ */
+async function expectedByBucket(bucket: string, from: string, to: string, country: string | null): Promise<Map<string, Measures>> {
+  const rows = await h.sql<Measures & { bucket: string }>(
+    `WITH lines AS (
+       SELECT ${bucket} AS bucket, f.*, NOT f.is_cancellation AND f.quantity > 0 AS sale
+       FROM gold.fact_sales AS f JOIN gold.dim_country AS c ON c.country_key = f.country_key
+       WHERE CAST(f.invoice_ts AS DATE) BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+         AND ($country IS NULL OR c.country = $country OR c.iso2 = $country)
+     )
+     SELECT bucket::VARCHAR AS bucket,
+            round(sum(line_total_gbp), 2)::DOUBLE AS revenue_gbp,
+            count(DISTINCT invoice_no) FILTER (WHERE sale)::INTEGER AS orders,
+            count(DISTINCT customer_key) FILTER (WHERE sale AND customer_key <> -1)::INTEGER AS customers,
+            round(sum(line_total_gbp) FILTER (WHERE sale) / nullif(count(DISTINCT invoice_no) FILTER (WHERE sale), 0), 2)::DOUBLE AS avg_order_value_gbp,
+            coalesce(sum(quantity) FILTER (WHERE sale), 0)::DOUBLE AS units,
+            CASE WHEN sum(line_total_gbp) FILTER (WHERE sale) > 0
+                 THEN round(-coalesce(sum(line_total_gbp) FILTER (WHERE NOT sale), 0) / sum(line_total_gbp) FILTER (WHERE sale), 4) END::DOUBLE AS return_rate
+     FROM lines GROUP BY 1`,
+    { from, to, country },
+  );
+  return new Map(rows.map(({ bucket: key, ...m }) => [key, m]));
+}
+
+const NO_LINES: Measures = { revenue_gbp: 0, orders: 0, customers: 0, avg_order_value_gbp: null, units: 0, return_rate: null };
+const MEASURES = Object.keys(NO_LINES) as (keyof Measures)[];
+
 describe('KPIs', () => {
   it('equal SQL over fact_sales for November 2011, with October 2-31 as the previous period', async () => {
     const response = await h.get('/api/v1/kpis?from=2011-11-01&to=2011-11-30', 'viewer');
@@ -74,6 +106,31 @@ describe('KPIs', () => {
       expect(body.kpis.orders.value).toBe(expected.orders);
       expect(body.kpis.customers.value).toBe(expected.customers);
     }
+  });
+
+  it.each([
+    ['United Kingdom', '2011-12-01', '2011-12-09'],
+    ['GB', '2011-03-15', '2011-05-14'],
+    ['NL', '2011-09-01', '2011-11-30'],
+    [null, '2011-06-01', '2011-06-30'],
+  ])('for %s from %s to %s: every KPI and its comparisons are exactly the figures of the lines', async (country, from, to) => {
+    const body = (await h.get(`/api/v1/kpis?from=${from}&to=${to}${country ? `&country=${country}` : ''}`, 'viewer')).data;
+    const period = async (p: { from: string; to: string }) => (await expectedByBucket("'all'", p.from, p.to, country)).get('all') ?? NO_LINES;
+    const [current, previous, yearAgo] = await Promise.all([period(body.window), period(body.previous_period), period(body.year_ago_period)]);
+    for (const name of MEASURES) {
+      expect(body.kpis[name].value, name).toBe(current[name]);
+      expect(body.kpis[name].previous, `${name} previous`).toBe(body.previous_period.coverage === 'none' ? null : previous[name]);
+      expect(body.kpis[name].year_ago, `${name} year ago`).toBe(body.year_ago_period.coverage === 'none' ? null : yearAgo[name]);
+    }
+  });
+
+  it('for a window without any sale are zeros, with no AOV or return rate', async () => {
+    // 2010-12-25 to 2010-12-31: the shop was closed.
+    const body = (await h.get('/api/v1/kpis?from=2010-12-24&to=2011-01-03', 'viewer')).data;
+    expect(body.kpis.revenue_gbp.value).toBe(0);
+    expect(body.kpis.orders.value).toBe(0);
+    expect(body.kpis.avg_order_value_gbp.value).toBeNull();
+    expect(body.kpis.return_rate.value).toBeNull();
   });
 
   it('over the whole data equal the sums of mart_daily_sales', async () => {
@@ -126,6 +183,29 @@ describe('time series', () => {
     }
     const total = body.points.reduce((s: number, p: { revenue_gbp: number }) => s + p.revenue_gbp, 0);
     expect(total).toBeCloseTo(expected.reduce((s, e) => s + e.revenue, 0), 1);
+  });
+  it.each([
+    ['day', 'France', '2011-02-01', '2011-03-31'],
+    ['week', null, '2011-01-01', '2011-12-09'],
+    ['week', 'EIRE', '2010-12-01', '2011-12-09'],
+    ['month', null, '2010-12-01', '2011-12-09'],
+    ['month', 'DE', '2011-02-10', '2011-08-20'],
+    ['quarter', null, '2010-12-01', '2011-12-09'],
+    ['quarter', 'Spain', '2011-01-15', '2011-11-15'],
+  ])('by %s for %s from %s to %s: every point is exactly the figures of its lines, empty buckets zero', async (grain, country, from, to) => {
+    const body = (await h.get(`/api/v1/sales/timeseries?grain=${grain}&from=${from}&to=${to}${country ? `&country=${country}` : ''}`, 'viewer')).data;
+    const expected = await expectedByBucket(`date_trunc('${grain}', f.invoice_ts)::DATE`, from, to, country);
+    const [calendar] = await h.sql<{ buckets: number }>(
+      `SELECT count(DISTINCT date_trunc('${grain}', date))::INTEGER AS buckets FROM gold.dim_date WHERE date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)`,
+      { from, to },
+    );
+    expect(body.points).toHaveLength(calendar!.buckets);
+    expect(body.points.filter((p: { period_start: string }) => expected.has(p.period_start))).toHaveLength(expected.size);
+    for (const point of body.points as (Measures & { period_start: string; first_day: string; last_day: string })[]) {
+      const want = expected.get(point.period_start) ?? NO_LINES;
+      for (const name of MEASURES) expect(point[name], `${point.period_start} ${name}`).toBe(want[name]);
+      expect(point.first_day >= from && point.last_day <= to && point.first_day <= point.last_day).toBe(true);
+    }
   });
 });
 
@@ -308,6 +388,14 @@ describe('anomalies and forecast', () => {
       expect(anomaly.expected).toBeCloseTo(median, 1);
       expect(Math.abs(anomaly.score)).toBeGreaterThanOrEqual(body.threshold);
     }
+  });
+
+  it('for one country, report days whose order counts are that country\'s distinct sale invoices that day', async () => {
+    const body = (await h.get('/api/v1/anomalies?metric=orders&country=Germany&threshold=2', 'viewer')).data;
+    expect(body.country).toBe('Germany');
+    expect(body.anomalies.length).toBeGreaterThan(0);
+    const expected = await expectedByBucket('CAST(f.invoice_ts AS DATE)', '2010-12-01', '2011-12-09', 'Germany');
+    for (const anomaly of body.anomalies) expect(anomaly.value, anomaly.date).toBe(expected.get(anomaly.date)?.orders ?? 0);
   });
 
   it('forecast: one point a day after the last day, ordered intervals, and a backtest error', async () => {

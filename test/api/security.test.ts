@@ -302,3 +302,42 @@ describe('errors', () => {
     expect(existsSync('/tmp/strata-escape.csv')).toBe(false);
   });
 });
+
+describe('security headers', () => {
+  // The set helmet produces for our options (no upgrade-insecure-requests: plain-HTTP hosts exist).
+  const EXPECTED = {
+    'content-security-policy':
+      "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'self';img-src 'self' data:;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self' https: 'unsafe-inline'",
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    'origin-agent-cluster': '?1',
+    'referrer-policy': 'no-referrer',
+    'strict-transport-security': 'max-age=31536000; includeSubDomains',
+    'x-content-type-options': 'nosniff',
+    'x-dns-prefetch-control': 'off',
+    'x-download-options': 'noopen',
+    'x-frame-options': 'SAMEORIGIN',
+    'x-permitted-cross-domain-policies': 'none',
+    'x-xss-protection': '0',
+  };
+
+  it.each([
+    ['a cached analytics answer', '/api/v1/kpis', 'viewer', 200],
+    ['a refused request', '/api/v1/kpis', null, 401],
+    ['a forbidden one', '/api/v1/runs', 'viewer', 403],
+    ['an unknown route', '/api/v1/nope', 'viewer', 404],
+    ['liveness', '/health', null, 200],
+  ] as const)('are on %s, exactly', async (_what, url, role, status) => {
+    const response = await h.get(url, role);
+    expect(response.statusCode).toBe(status);
+    expect(response.headers).toMatchObject(EXPECTED);
+    expect(response.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('are on a cache hit answered with 304 as well', async () => {
+    const first = await h.get('/api/v1/kpis?from=2011-02-01&to=2011-02-28', 'viewer');
+    const again = await h.get('/api/v1/kpis?from=2011-02-01&to=2011-02-28', 'viewer', { 'if-none-match': String(first.headers.etag) });
+    expect(again.statusCode).toBe(304);
+    expect(again.headers).toMatchObject(EXPECTED);
+  });
+});

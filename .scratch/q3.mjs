@@ -1,0 +1,16 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { timeseries } from '/work/wt-api-perf/dist/src/analytics/index.js';
+const inst = await DuckDBInstance.create('/work/wt-api-perf/data/strata.duckdb', { access_mode: 'READ_ONLY' });
+const con = await inst.connect();
+let captured;
+const src = { async query(sql, params) { captured = { sql, params }; return []; } };
+await timeseries(src, { grain: 'week', from: '2011-01-01', to: '2011-12-09' });
+const { sql, params } = captured;
+const time = async (name, f, n = 30) => { await f(); const t = []; for (let i = 0; i < n; i++) { const s = performance.now(); await f(); t.push(performance.now() - s); } t.sort((a,b)=>a-b); console.log(name.padEnd(30), 'median', t[n>>1].toFixed(1), 'p90', t[Math.floor(n*0.9)].toFixed(1)); };
+const run = async (threads) => { await con.run(`SET threads=${threads}`); await time(`ts week threads=${threads}`, async () => { const r = await con.runAndReadAll(sql, params); r.getRowObjects(); }); };
+await run(1); await run(2);
+await con.run("PRAGMA enable_profiling='json'"); await con.run("PRAGMA profiling_output='/tmp/apiperf-prof.json'");
+await con.run("SET custom_profiling_settings='{\"CPU_TIME\": \"true\", \"OPERATOR_TIMING\": \"true\", \"OPTIMIZER_JOIN_ORDER\": \"true\", \"ALL_OPTIMIZERS\": \"true\", \"PLANNER\": \"true\", \"PHYSICAL_PLANNER\": \"true\", \"LATENCY\": \"true\", \"CUMULATIVE_OPTIMIZER_TIMING\": \"true\"}'").catch(e=>console.log(String(e)));
+await con.runAndReadAll(sql, params);
+await con.run("PRAGMA disable_profiling");
+process.exit(0);
