@@ -100,9 +100,12 @@ export function startDaemon(options: DaemonOptions): Daemon {
   const sensorLoop = async (): Promise<void> => {
     if (config.sensorIntervalMs <= 0) return;
     let waiting: readonly string[] = [];
+    let reported: string | null = null;
     while (!loops.signal.aborted) {
       // While a run is going, files keep settling; they are handed over once it is done.
       const ready = sensor.poll(clock.now());
+      if (sensor.problem !== reported && sensor.problem) logger.error({ event: 'sensor_failed', error: sensor.problem }, sensor.problem);
+      reported = sensor.problem;
       const settling = sensor.settling.filter((f) => !ready.includes(f));
       if (settling.join() !== waiting.join() && settling.length) logger.info({ event: 'sensor_settling', files: settling }, `sensor: ${settling.length} file(s) still settling`);
       waiting = settling;

@@ -17,6 +17,8 @@ export interface LandingSensor {
   markPicked(files: readonly string[]): void;
   /** Files seen but not yet settled, for logs. */
   readonly settling: readonly string[];
+  /** Why the last poll could not list the folder (other than its not existing yet), else null. */
+  readonly problem: string | null;
 }
 
 interface Seen { readonly size: number; readonly mtimeMs: number; readonly since: number }
@@ -27,18 +29,27 @@ export function createLandingSensor(options: { readonly dir: string; readonly se
   const dir = path.resolve(options.dir);
   const seen = new Map<string, Seen>();
   const picked = new Map<string, string>();
+  let problem: string | null = null;
   const list = (): string[] => {
     try {
-      return readdirSync(dir, { withFileTypes: true })
+      const files = readdirSync(dir, { withFileTypes: true })
         .filter((e) => e.isFile() && !e.name.startsWith('.') && classify(e.name) !== null)
         .map((e) => path.join(dir, e.name))
         .sort();
-    } catch {
+      problem = null;
+      return files;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Not there yet is normal; anything else (permissions, not a folder) must reach the operator.
+      problem = code === 'ENOENT' ? null : `cannot list the landing folder ${dir}: ${code ?? String(error)}`;
       return [];
     }
   };
   return {
     dir,
+    get problem() {
+      return problem;
+    },
     get settling() {
       return [...seen.keys()].filter((f) => !picked.has(f));
     },
