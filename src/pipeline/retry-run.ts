@@ -20,6 +20,8 @@ export async function retryRun(warehouse: Warehouse, config: StrataConfig, runId
     checks: request.checks,
     retryOf: runId,
     ...(request.sources?.length ? { sources: request.sources } : {}),
+    ...(request.partitions?.length ? { partitions: request.partitions } : {}),
+    ...(request.scope ? { scope: request.scope } : {}),
     ...(bus ? { bus } : {}),
   });
 }
