@@ -68,4 +68,13 @@ describe('the landing sensor', () => {
     expect(sensor.poll(1)).toEqual([]);
     expect(sensor.poll(2)).toEqual([path.join(dir, 'x.csv')]);
   });
+
+  it('reports a path it cannot list as a problem, not as an empty folder', () => {
+    const file = path.join(folder(), 'landing.csv');
+    writeFileSync(file, 'a');
+    const sensor = createLandingSensor({ dir: file, settleMs: 0 });
+    expect(sensor.poll(0)).toEqual([]);
+    expect(sensor.problem).toMatch(/cannot list the landing folder .*landing\.csv: ENOTDIR/);
+    expect(createLandingSensor({ dir: path.join(path.dirname(file), 'later'), settleMs: 0 }).problem).toBeNull();
+  });
 });
