@@ -26,7 +26,7 @@ describe('the gold model graph', () => {
     expect(models.map((m) => m.name)).toEqual([
       'dim_country', 'dim_customer', 'dim_date', 'dim_invoice', 'dim_product', 'fact_sales',
       'mart_cohort_retention', 'mart_country_sales', 'mart_customer_days', 'mart_customer_rfm', 'mart_daily_sales', 'mart_order_days',
-      'mart_product_performance', 'mart_sales_day_country',
+      'mart_product_performance', 'mart_sales_day_country', 'mart_sales_periods',
     ]);
     expect(models.every((m) => m.key.length > 0 && m.description.length > 0)).toBe(true);
   });

@@ -38,7 +38,7 @@ describe('a run on the asset graph', () => {
     expect(run.result.gold?.models.map((m) => m.name)).toEqual([
       'dim_country', 'dim_customer', 'dim_date', 'dim_product', 'fact_sales', 'dim_invoice',
       'mart_cohort_retention', 'mart_country_sales', 'mart_customer_days', 'mart_customer_rfm', 'mart_daily_sales', 'mart_order_days',
-      'mart_product_performance', 'mart_sales_day_country',
+      'mart_product_performance', 'mart_sales_day_country', 'mart_sales_periods',
     ]);
   });
 
@@ -67,7 +67,7 @@ describe('a run on the asset graph', () => {
     expect(result.gold).toBeNull();
     expect(result.totals).toEqual({ rows_in: 0, rows_to_silver: 0, rows_quarantined: 0, duplicates_removed: 0 });
     expect(seen.map((e) => e.kind)).not.toContain('asset_materialized');
-    expect(seen.filter((e) => e.kind === 'step_skipped').length).toBe(15);
+    expect(seen.filter((e) => e.kind === 'step_skipped').length).toBe(16);
     expect(seen.at(-1)).toMatchObject({ kind: 'run_finished', status: 'succeeded' });
   });
 
@@ -76,7 +76,7 @@ describe('a run on the asset graph', () => {
     const materialized: string[] = [];
     bus.on('asset_materialized', (e) => materialized.push(e.asset));
     await runPipeline(run.warehouse, config(), { inputs: [], forceGold: true, bus });
-    expect(materialized).toHaveLength(14);
+    expect(materialized).toHaveLength(15);
     expect(materialized).toContain('gold.mart_daily_sales');
   });
 });
@@ -104,14 +104,14 @@ describe('checks and blocking', () => {
     expect(result.status).toBe('succeeded');
     expect(result.gold?.models.map((m) => m.name).sort()).toEqual([
       'dim_invoice', 'fact_sales', 'mart_cohort_retention', 'mart_country_sales', 'mart_customer_days', 'mart_customer_rfm', 'mart_daily_sales', 'mart_order_days',
-      'mart_product_performance', 'mart_sales_day_country',
+      'mart_product_performance', 'mart_sales_day_country', 'mart_sales_periods',
     ]);
   });
 
   it('a warn check never blocks', async () => {
     const result = await runPipeline(run.warehouse, config(), { inputs: [], forceGold: true, goldModels: failing('dim_date', 'warn') });
     expect(result.status).toBe('succeeded');
-    expect(result.gold?.models).toHaveLength(14);
+    expect(result.gold?.models).toHaveLength(15);
     expect(result.gold?.checks).toContainEqual(expect.objectContaining({ model: 'dim_date', check: 'always_fails', severity: 'warn', failures: 42 }));
   });
 
@@ -135,7 +135,7 @@ describe('run history', () => {
 
     const retried = await retryRun(run.warehouse, config(), 'run_dead');
     expect(retried.status).toBe('succeeded');
-    expect(retried.gold?.models).toHaveLength(14);
+    expect(retried.gold?.models).toHaveLength(15);
     const [latest] = await listRunHistory(run.warehouse, 1);
     expect(latest).toMatchObject({ run_id: retried.runId, command: 'run (retry)', retry_of: 'run_dead', status: 'succeeded' });
   });
