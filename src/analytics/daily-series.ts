@@ -13,7 +13,7 @@ export interface DailyPoint {
 export async function dailySeries(db: QuerySource, filters: Filters): Promise<{ window: Window; days: DailyPoint[] }> {
   const window = await resolveWindow(db, filters);
   const days = await db.query<DailyPoint>(
-    `WITH measured AS (${martMeasures((date) => date, 'k1', 'k2')})
+    `WITH measured AS (${martMeasures((date) => date, [['k1', 'k2']])})
      SELECT d.date::VARCHAR AS date, isodow(d.date)::INTEGER AS iso_dow,
             round(coalesce(m.revenue, 0), 2)::DOUBLE AS revenue_gbp, coalesce(m.orders, 0)::INTEGER AS orders
      FROM gold.dim_date AS d LEFT JOIN measured AS m ON m.bucket = d.date

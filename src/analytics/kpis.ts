@@ -60,7 +60,7 @@ export async function kpis(db: QuerySource, filters: Filters): Promise<KpiReport
   const yearAgo = { from: addYears(window.from, -1), to: addYears(window.to, -1) };
   const periods = ['current', 'previous', 'year_ago'] as const;
   const rows = await db.query<{ period: string } & KpiValues>(
-    `WITH measured AS (${periods.map((period, i) => martMeasures(() => `'${period}'`, `a${i}`, `b${i}`)).join(' UNION ALL ')})
+    `WITH measured AS (${periods.map((period, i) => martMeasures(() => `'${period}'`, [[`a${i}`, `b${i}`]])).join(' UNION ALL ')})
      SELECT p.period, ${measureColumns('m')}
      FROM (VALUES ${periods.map((period) => `('${period}')`).join(', ')}) AS p (period)
      LEFT JOIN measured AS m ON m.bucket = p.period`,

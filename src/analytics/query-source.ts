@@ -71,6 +71,16 @@ export const countryPredicate = (alias: string): string =>
 
 export const countryParam = (filters: Filters): { country: string | null } => ({ country: filters.country ?? null });
 
+export type CountryScope = { readonly kind: 'all' } | { readonly kind: 'one'; readonly key: number } | { readonly kind: 'none' } | { readonly kind: 'several' };
+
+/** Which countries a country filter names (a name or an ISO code may match several rows of dim_country). */
+export async function countryScope(db: QuerySource, country: string | undefined): Promise<CountryScope> {
+  if (!country) return { kind: 'all' };
+  const keys = await db.query<{ country_key: number }>('SELECT country_key FROM gold.dim_country WHERE country = $country OR iso2 = upper($country)', { country });
+  if (keys.length === 0) return { kind: 'none' };
+  return keys.length === 1 ? { kind: 'one', key: keys[0]!.country_key } : { kind: 'several' };
+}
+
 /**
  * The customer id as the caller may see it: the real id, or a keyed pseudonym when `$pseudo_salt`
  * is bound (analysts). The same salt always gives the same pseudonym, so ids still join up.

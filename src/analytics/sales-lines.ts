@@ -4,7 +4,8 @@
  * does and no line is skipped or repeated between pages.
  */
 import { StrataError } from '../shared/index.js';
-import { countryParam, countryPredicate, customerIdExpr, resolveWindow, tsParams, tsRange, type Filters, type QuerySource, type Visibility, type Window } from './query-source.js';
+import type { SqlValue } from '../engine/index.js';
+import { customerIdExpr, resolveWindow, tsParams, tsRange, type Filters, type QuerySource, type Visibility, type Window } from './query-source.js';
 
 /** Allow-list: sort name -> column and the type its cursor value is cast back to. */
 const SORTS = {
@@ -86,18 +87,37 @@ export async function salesLines(db: QuerySource, query: SalesQuery, visibility:
   const dir = query.order === 'desc' ? 'DESC' : 'ASC';
   const cmp = query.order === 'desc' ? '<' : '>';
   const cursor = query.cursor ? decodeCursor(query.cursor, query.sort, query.order) : null;
-  const keyset = cursor
-    ? `AND (${sort.column} ${cmp} $cursor_value::${sort.type} OR (${sort.column} = $cursor_value::${sort.type} AND (f.batch_id, f.source_line) ${cmp} ($cursor_batch, $cursor_line)))`
-    : '';
+  // Only the filters asked for reach the SQL (each a fixed fragment; values always bound), so the
+  // scan evaluates no always-true predicates. The keyset bound is also given as a plain range on
+  // the sort column, which DuckDB applies inside the scan: page N sorts only what is left.
+  const conditions = [tsRange('f')];
+  const params: Record<string, SqlValue> = { ...tsParams(window), pseudo_salt: visibility.pseudonymSalt, limit_plus_one: limit + 1 };
+  if (query.country) {
+    conditions.push(`f.country_key IN (SELECT country_key FROM gold.dim_country WHERE country = $country OR iso2 = upper($country))`);
+    params['country'] = query.country;
+  }
+  if (query.stock_code) {
+    conditions.push('f.product_key = $stock_code');
+    params['stock_code'] = query.stock_code;
+  }
+  if (query.invoice_no) {
+    conditions.push('f.invoice_no = $invoice_no');
+    params['invoice_no'] = query.invoice_no;
+  }
+  if (query.customer_id) {
+    conditions.push(`${customerIdExpr('f.customer_key')} = $customer_id`);
+    params['customer_id'] = query.customer_id;
+  }
+  if (cursor) {
+    conditions.push(`${sort.column} ${cmp}= $cursor_value::${sort.type}`);
+    conditions.push(`(${sort.column} ${cmp} $cursor_value::${sort.type} OR (${sort.column} = $cursor_value::${sort.type} AND (f.batch_id, f.source_line) ${cmp} ($cursor_batch, $cursor_line)))`);
+    Object.assign(params, { cursor_value: cursor.v, cursor_batch: cursor.b, cursor_line: cursor.l });
+  }
   const rows = await db.query<SalesLine & { sort_value: string; batch_id: string; source_line: number }>(
     `WITH page AS (
        SELECT f.*
        FROM gold.fact_sales AS f
-       WHERE ${tsRange('f')} AND ${countryPredicate('f')}
-         AND ($stock_code IS NULL OR f.product_key = $stock_code)
-         AND ($invoice_no IS NULL OR f.invoice_no = $invoice_no)
-         AND ($customer_id IS NULL OR ${customerIdExpr('f.customer_key')} = $customer_id)
-         ${keyset}
+       WHERE ${conditions.join(' AND ')}
        ORDER BY ${sort.column} ${dir}, f.batch_id ${dir}, f.source_line ${dir}
        LIMIT $limit_plus_one
      )
@@ -110,16 +130,7 @@ export async function salesLines(db: QuerySource, query: SalesQuery, visibility:
      JOIN gold.dim_country AS c USING (country_key)
      LEFT JOIN gold.dim_product AS p USING (product_key)
      ORDER BY ${sort.column} ${dir}, f.batch_id ${dir}, f.source_line ${dir}`,
-    {
-      ...tsParams(window),
-      ...countryParam(query),
-      stock_code: query.stock_code ?? null,
-      invoice_no: query.invoice_no ?? null,
-      customer_id: query.customer_id ?? null,
-      pseudo_salt: visibility.pseudonymSalt,
-      limit_plus_one: limit + 1,
-      ...(cursor ? { cursor_value: cursor.v, cursor_batch: cursor.b, cursor_line: cursor.l } : {}),
-    },
+    params,
   );
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];

@@ -7,18 +7,21 @@
  * at a few thousand rows a query instead of half a million.
  */
 
+/** Names of two date_key parameters bounding an inclusive range of days. */
+export type DayRange = readonly [from: string, to: string];
+
 /**
- * One row per bucket that has lines in the days `$<from>`..`$<to>` (date_key parameters, inclusive):
- * `bucket`, and the raw `revenue`, `sales`, `non_sales`, `units`, `orders`, `customers`.
- * `bucket` turns a mart's date column into the bucket's SQL, always built from literals by the
- * callers (a `date_trunc` with an allow-listed grain, or a quoted period name), never from input.
- * The country filter is `$country` (see countryPredicate), bound by the caller. `onlyBuckets`
- * names a relation with a `bucket` column: only those buckets are measured.
+ * One row per bucket that has lines in the days of `ranges` (each a pair of date_key parameter
+ * names, inclusive; an empty range, from after to, holds no day): `bucket`, and the raw `revenue`,
+ * `sales`, `non_sales`, `units`, `orders`, `customers`. `bucket` turns a mart's date column into
+ * the bucket's SQL, always built from literals by the callers (a `date_trunc` with an
+ * allow-listed grain, or a quoted period name), never from input. The country filter is
+ * `$country` (see countryPredicate), bound by the caller.
  */
-export function martMeasures(bucket: (dateColumn: string) => string, from: string, to: string, options: { readonly onlyBuckets?: string } = {}): string {
-  const only = (alias: string): string => (options.onlyBuckets ? ` AND ${bucketOf(alias)} IN (SELECT bucket FROM ${options.onlyBuckets})` : '');
+export function martMeasures(bucket: (dateColumn: string) => string, ranges: readonly DayRange[]): string {
+  const days = (alias: string): string => ranges.map(([from, to]) => `${alias}.date_key BETWEEN $${from} AND $${to}`).join(' OR ');
   const where = (alias: string): string =>
-    `${alias}.date_key BETWEEN $${from} AND $${to} AND ($country IS NULL OR ${alias}.country_key IN (SELECT country_key FROM gold.dim_country WHERE country = $country OR iso2 = upper($country)))${only(alias)}`;
+    `(${days(alias)}) AND ($country IS NULL OR ${alias}.country_key IN (SELECT country_key FROM gold.dim_country WHERE country = $country OR iso2 = upper($country)))`;
   const bucketOf = (alias: string): string => bucket(`${alias}.date`);
   return `SELECT s.bucket, s.revenue, s.sales, s.non_sales, s.units, o.orders, c.customers
      FROM (SELECT ${bucketOf('m')} AS bucket, sum(m.revenue_gbp) AS revenue, sum(m.sales_gbp) AS sales,

@@ -1,12 +1,11 @@
 /** Sales over time by day, ISO week, month or quarter; empty buckets are present with zeros. */
-import { countryParam, dateKey, resolveWindow, type Filters, type QuerySource, type Window } from './query-source.js';
+import type { SqlParams } from '../engine/index.js';
+import { splitWindow, type WindowSplit } from './calendar-buckets.js';
+import { countryParam, countryScope, dateKey, resolveWindow, type Filters, type QuerySource, type Window } from './query-source.js';
 import { martMeasures, measureColumns } from './sales-measures.js';
 
 export const GRAINS = ['day', 'week', 'month', 'quarter'] as const;
 export type Grain = (typeof GRAINS)[number];
-
-/** The grains gold.mart_sales_periods holds. */
-const PERIOD_GRAINS: readonly Grain[] = ['week', 'month', 'quarter'];
 
 /** Allow-list: the grain reaches SQL only as one of these literals. */
 const TRUNC: Readonly<Record<Grain, string>> = { day: "'day'", week: "'week'", month: "'month'", quarter: "'quarter'" };
@@ -47,40 +46,36 @@ export async function timeseries(db: QuerySource, filters: Filters & { readonly 
     return { window, grain: filters.grain, country: null, points };
   }
   // Buckets come from the calendar (closed days included). A bucket the window holds whole is one
-  // row of gold.mart_sales_periods (for all countries, or the one country asked for); a bucket cut
-  // by the window's edge, or a filter matching several countries, is measured from the per-day marts.
-  const bucket = (date: string): string => `date_trunc(${trunc}, ${date})::DATE`;
+  // row of gold.mart_sales_periods (for all countries, or the one country asked for); the days of
+  // buckets cut by the window's edges, or every day when the filter names several countries (their
+  // distinct customers do not add up), are measured from the per-day marts.
+  const scope = await countryScope(db, filters.country);
+  const split: WindowSplit = filters.grain !== 'day' && scope.kind !== 'several' ? splitWindow(window, filters.grain) : { whole: null, cut: [window] };
+  const params: SqlParams = { k1: dateKey(window.from), k2: dateKey(window.to) };
+  const parts: string[] = [];
+  if (split.whole && scope.kind !== 'none') {
+    parts.push(`SELECT period_start AS bucket, revenue_gbp AS revenue, sales_gbp AS sales, non_sales_gbp AS non_sales, units, orders, customers
+       FROM gold.mart_sales_periods
+       WHERE grain = $grain AND period_start BETWEEN $w1::DATE AND $w2::DATE AND ${scope.kind === 'one' ? 'country_key = $country_key' : 'country_key IS NULL'}`);
+    Object.assign(params, { grain: filters.grain, w1: split.whole.first, w2: split.whole.last, ...(scope.kind === 'one' ? { country_key: scope.key } : {}) });
+  }
+  if (split.cut.length && scope.kind !== 'none') {
+    split.cut.forEach((range, i) => Object.assign(params, { [`c${i}a`]: dateKey(range.from), [`c${i}b`]: dateKey(range.to) }));
+    Object.assign(params, countryParam(filters));
+    parts.push(martMeasures((date) => `date_trunc(${trunc}, ${date})::DATE`, split.cut.map((_range, i) => [`c${i}a`, `c${i}b`] as const)));
+  }
+  const measured = parts.length ? parts.join(' UNION ALL ') : 'SELECT NULL::DATE AS bucket, NULL::DECIMAL(38, 4) AS revenue, NULL::DECIMAL(38, 4) AS sales, NULL::DECIMAL(38, 4) AS non_sales, NULL::BIGINT AS units, NULL::BIGINT AS orders, NULL::BIGINT AS customers WHERE false';
   const points = await db.query<TimeseriesPoint>(
-    `WITH scope AS (
-       SELECT CASE WHEN $country IS NULL THEN 'all' WHEN count(*) = 1 THEN 'one' ELSE 'other' END AS kind, min(country_key) AS country_key
-       FROM gold.dim_country WHERE $country IS NOT NULL AND (country = $country OR iso2 = upper($country))
-     ),
-     calendar AS (
-       SELECT ${bucket('date')} AS bucket, min(date) FILTER (WHERE date_key BETWEEN $k1 AND $k2) AS first_day,
-              max(date) FILTER (WHERE date_key BETWEEN $k1 AND $k2) AS last_day,
-              count(*) FILTER (WHERE date_key BETWEEN $k1 AND $k2) = count(*) AS whole
-       FROM gold.dim_date
-       WHERE ${bucket('date')} BETWEEN ${bucket('$d1::DATE')} AND ${bucket('$d2::DATE')}
+    `WITH buckets AS (
+       SELECT date_trunc(${trunc}, date)::DATE AS bucket, min(date) AS first_day, max(date) AS last_day
+       FROM gold.dim_date WHERE date_key BETWEEN $k1 AND $k2
        GROUP BY 1
-       HAVING count(*) FILTER (WHERE date_key BETWEEN $k1 AND $k2) > 0
      ),
-     buckets AS (
-       SELECT c.bucket, c.first_day, c.last_day, c.whole AND s.kind IN ('all', 'one') AND $grain IN (${PERIOD_GRAINS.map((g) => `'${g}'`).join(', ')}) AS whole
-       FROM calendar AS c CROSS JOIN scope AS s
-     ),
-     cut AS (SELECT bucket FROM buckets WHERE NOT whole),
-     measured AS (
-       SELECT p.period_start AS bucket, p.revenue_gbp AS revenue, p.sales_gbp AS sales, p.non_sales_gbp AS non_sales, p.units, p.orders, p.customers
-       FROM gold.mart_sales_periods AS p CROSS JOIN scope AS s
-       WHERE p.grain = $grain AND p.country_key IS NOT DISTINCT FROM s.country_key AND s.kind IN ('all', 'one')
-         AND p.period_start IN (SELECT bucket FROM buckets WHERE whole)
-       UNION ALL
-       ${martMeasures(bucket, 'k1', 'k2', { onlyBuckets: 'cut' })}
-     )
+     measured AS (${measured})
      SELECT b.bucket::VARCHAR AS period_start, b.first_day::VARCHAR AS first_day, b.last_day::VARCHAR AS last_day, ${measureColumns('m')}
      FROM buckets AS b LEFT JOIN measured AS m USING (bucket)
      ORDER BY b.bucket`,
-    { k1: dateKey(window.from), k2: dateKey(window.to), d1: window.from, d2: window.to, grain: filters.grain, ...countryParam(filters) },
+    params,
   );
   return { window, grain: filters.grain, country: filters.country ?? null, points };
 }

@@ -192,6 +192,10 @@ describe('time series', () => {
     ['month', 'DE', '2011-02-10', '2011-08-20'],
     ['quarter', null, '2010-12-01', '2011-12-09'],
     ['quarter', 'Spain', '2011-01-15', '2011-11-15'],
+    ['month', null, '2011-03-01', '2011-05-31'],
+    ['month', 'United Kingdom', '2011-03-01', '2011-05-31'],
+    ['week', null, '2011-01-05', '2011-01-07'],
+    ['week', 'Nowhere', '2011-01-01', '2011-02-28'],
   ])('by %s for %s from %s to %s: every point is exactly the figures of its lines, empty buckets zero', async (grain, country, from, to) => {
     const body = (await h.get(`/api/v1/sales/timeseries?grain=${grain}&from=${from}&to=${to}${country ? `&country=${country}` : ''}`, 'viewer')).data;
     const expected = await expectedByBucket(`date_trunc('${grain}', f.invoice_ts)::DATE`, from, to, country);

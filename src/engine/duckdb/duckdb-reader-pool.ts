@@ -2,8 +2,11 @@
  * Extra connections on the process's one DuckDB instance (DuckDBInstance.fromCache), so HTTP reads
  * run beside the writer instead of queueing behind a pipeline run. Each query has a deadline after
  * which the connection is interrupted: no request keeps the engine busy for minutes.
+ * Parameterised statements stay prepared per connection (the API sends the same few texts with
+ * new values), so a request pays for binding and execution, not for parsing and planning again.
+ * DuckDB re-plans a prepared statement by itself when a table it reads was replaced (a gold build).
  */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBResultReader } from '@duckdb/node-api';
 import { StrataError } from '../../shared/index.js';
 import { engineError } from '../engine-error.js';
 import type { OpenWarehouseOptions, Row, SqlParams } from '../warehouse.js';
@@ -26,6 +29,9 @@ export interface ReaderPoolOptions extends Pick<OpenWarehouseOptions, 'path' | '
   readonly defaultTimeoutMs: number;
 }
 
+/** Prepared statements kept per connection, least recently used dropped first. */
+const PREPARED_PER_CONNECTION = 64;
+
 /** Must match the settings openDuckDBWarehouse passes, or fromCache refuses the second open. */
 function settingsOf(options: ReaderPoolOptions): Record<string, string> {
   const settings: Record<string, string> = {};
@@ -44,6 +50,38 @@ export async function openReaderPool(options: ReaderPoolOptions): Promise<Reader
   const idle: DuckDBConnection[] = [];
   for (let i = 0; i < Math.max(1, options.connections); i++) idle.push(await instance.connect());
   const all = [...idle];
+  const prepared = new Map<DuckDBConnection, Map<string, DuckDBPreparedStatement>>(all.map((c) => [c, new Map()]));
+
+  /** Runs `sql` with bound values on a statement prepared once per connection and text. */
+  const runPrepared = async (connection: DuckDBConnection, sql: string, values: NonNullable<ReturnType<typeof toDuckDBParams>>): Promise<DuckDBResultReader> => {
+    const statements = prepared.get(connection)!;
+    let statement = statements.get(sql);
+    if (statement) statements.delete(sql);
+    else {
+      try {
+        statement = await connection.prepare(sql);
+      } catch {
+        // Not one preparable statement (e.g. several): run it the plain way, which reports the error if any.
+        return connection.runAndReadAll(sql, values.values, values.types);
+      }
+    }
+    statements.set(sql, statement);
+    if (statements.size > PREPARED_PER_CONNECTION) {
+      const [oldest, old] = statements.entries().next().value!;
+      statements.delete(oldest);
+      old.destroySync();
+    }
+    try {
+      statement.clearBindings();
+      statement.bind(values.values, values.types);
+      return await statement.runAndReadAll();
+    } catch (error) {
+      // Whatever went wrong, the next use prepares afresh.
+      statements.delete(sql);
+      statement.destroySync();
+      throw error;
+    }
+  };
   const waiters: ((c: DuckDBConnection) => void)[] = [];
 
   const acquire = (): Promise<DuckDBConnection> => {
@@ -68,7 +106,7 @@ export async function openReaderPool(options: ReaderPoolOptions): Promise<Reader
       }, timeoutMs);
       try {
         const bound = toDuckDBParams(params);
-        const reader = await connection.runAndReadAll(sql, bound?.values, bound?.types);
+        const reader = bound ? await runPrepared(connection, sql, bound) : await connection.runAndReadAll(sql);
         return reader.getRowObjectsJson() as T[];
       } catch (error) {
         if (timedOut) {
@@ -94,6 +132,8 @@ export async function openReaderPool(options: ReaderPoolOptions): Promise<Reader
       }
     },
     async close() {
+      for (const statements of prepared.values()) for (const statement of statements.values()) statement.destroySync();
+      prepared.clear();
       for (const connection of all) connection.closeSync();
     },
   };
