@@ -93,8 +93,9 @@ export async function requestPage(request: PageRequest): Promise<PageResponse> {
     let body: unknown;
     try {
       body = JSON.parse(text);
-    } catch {
-      throw new StrataError('STRATA_ERR_HTTP_SOURCE_REJECTED', `${where}: the page is not JSON (${response.headers.get('content-type') ?? 'no content type'})`);
+    } catch (error) {
+      // JSON.parse names the offending position, which is what the source's owner needs to fix it.
+      throw new StrataError('STRATA_ERR_HTTP_SOURCE_REJECTED', `${where}: the page is not JSON (${response.headers.get('content-type') ?? 'no content type'}): ${(error as Error).message}`);
     }
     return { url: request.url, body, text, linkNext: linkNext(response.headers.get('link'), request.url) };
   }, countsAgainstResource);

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Fault = { readonly status: number; readonly retryAfter?: string } | { readonly hangMs: number } | { readonly delayMs: number };
+export type Fault = { readonly status: number; readonly retryAfter?: string } | { readonly hangMs: number } | { readonly delayMs: number } | { readonly body: string };
 
 export interface SeenRequest {
   readonly path: string;
@@ -74,6 +74,8 @@ export async function startFlakyShop(data: Readonly<Record<string, readonly Reco
     if (!fault) return answer();
     if ('status' in fault) {
       res.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}) }).end('{"error":"on purpose"}');
+    } else if ('body' in fault) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(fault.body);
     } else if ('hangMs' in fault) {
       const timer = setTimeout(answer, fault.hangMs);
       res.on('close', () => clearTimeout(timer));

@@ -111,6 +111,23 @@ describe('an HTTP pull source', () => {
     }
   });
 
+  it('stops with a clear error naming the page and the position when a page is not JSON, keeping what loaded before', async () => {
+    shop.reset((page) => (page === 2 ? { body: '{"data": [{"InvoiceNo": "1"},' } : null));
+    const { warehouse, config, registry } = await pipelineWith({ shop: { ...FAST, url: `${shop.url}/a` } }, 'bad-json');
+    try {
+      const result = await runPipeline(warehouse, config, { inputs: [], sources: ['shop'], resources: registry });
+      expect(result.status).not.toBe('succeeded');
+      const failed = (await events(warehouse, result.runId)).filter((e) => e.kind === 'step_failed');
+      expect(failed.map((e) => e.error_code)).toEqual(['STRATA_ERR_HTTP_SOURCE_REJECTED']);
+      expect(failed[0]!.text).toMatch(/cursor=10.*the page is not JSON \(application\/json\): .*JSON/);
+      expect(failed[0]!.text).not.toMatch(/\n\s+at /);
+      // A refused page is not retried: the server said something unusable, not something transient.
+      expect(shop.requests.map((r) => r.page)).toEqual([1, 2]);
+    } finally {
+      await warehouse.close();
+    }
+  });
+
   it('opens its circuit after repeated failures, stops calling the server, and closes it after a good probe', async () => {
     let down = true;
     shop.reset(() => (down ? { status: 503 } : null));
