@@ -47,9 +47,19 @@ flagged AS (
     FROM accepted AS a
     LEFT JOIN warnings AS w ON w.batch_id = a.batch_id AND w.line = a.line
     LEFT JOIN non_product_codes AS np ON np.stock_code = a.stock_code
+),
+
+-- The first occurrence of each transaction wins; later ones are exact duplicates. Only keys seen
+-- more than once need a winner, so this is one grouping, not a sort of every row by key.
+repeated AS (
+    SELECT transaction_key, min({'batch_order': batch_order, 'source_line': source_line}) AS first_place
+    FROM flagged
+    GROUP BY 1
+    HAVING count(*) > 1
 )
 
-SELECT * EXCLUDE (batch_order)
-FROM flagged
--- The first occurrence of each transaction wins; later ones are exact duplicates.
-QUALIFY row_number() OVER (PARTITION BY transaction_key ORDER BY batch_order, source_line) = 1
+SELECT f.* EXCLUDE (batch_order)
+FROM flagged AS f
+ANTI JOIN repeated AS r
+    ON r.transaction_key = f.transaction_key
+    AND r.first_place <> {'batch_order': f.batch_order, 'source_line': f.source_line}
