@@ -6,10 +6,11 @@ WITH accepted AS (
     ANTI JOIN _error_lines AS e ON e.batch_id = t.batch_id AND e.line = t.line
 ),
 
--- Classify each distinct stock code once, not each row against every pattern.
+-- Classify each distinct stock code once, not each row against every pattern. (Codes of the
+-- whole stage: reading `accepted` twice would make the engine keep a copy of it.)
 non_product_codes AS (
     SELECT DISTINCT a.stock_code
-    FROM (SELECT DISTINCT stock_code FROM accepted) AS a
+    FROM (SELECT DISTINCT stock_code FROM _typed) AS a
     JOIN reference.non_product_codes AS n ON upper(a.stock_code) LIKE upper(n.pattern)
 ),
 
@@ -50,10 +51,12 @@ flagged AS (
 ),
 
 -- The first occurrence of each transaction wins; later ones are exact duplicates. Only keys seen
--- more than once need a winner, so this is one grouping, not a sort of every row by key.
+-- more than once need a winner, so this is one grouping, not a sort of every row by key. It reads
+-- the three columns it needs from the stage, so no CTE is read twice (and copied).
 repeated AS (
-    SELECT transaction_key, min({'batch_order': batch_order, 'source_line': source_line}) AS first_place
-    FROM flagged
+    SELECT t.transaction_key, min({'batch_order': t.batch_order, 'source_line': t.line}) AS first_place
+    FROM _typed AS t
+    ANTI JOIN _error_lines AS e ON e.batch_id = t.batch_id AND e.line = t.line
     GROUP BY 1
     HAVING count(*) > 1
 )
