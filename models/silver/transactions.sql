@@ -6,10 +6,11 @@ WITH accepted AS (
     ANTI JOIN _error_lines AS e ON e.batch_id = t.batch_id AND e.line = t.line
 ),
 
--- Classify each distinct stock code once, not each row against every pattern.
+-- Classify each distinct stock code once, not each row against every pattern. (Codes of the
+-- whole stage: reading `accepted` twice would make the engine keep a copy of it.)
 non_product_codes AS (
     SELECT DISTINCT a.stock_code
-    FROM (SELECT DISTINCT stock_code FROM accepted) AS a
+    FROM (SELECT DISTINCT stock_code FROM _typed) AS a
     JOIN reference.non_product_codes AS n ON upper(a.stock_code) LIKE upper(n.pattern)
 ),
 
@@ -47,9 +48,21 @@ flagged AS (
     FROM accepted AS a
     LEFT JOIN warnings AS w ON w.batch_id = a.batch_id AND w.line = a.line
     LEFT JOIN non_product_codes AS np ON np.stock_code = a.stock_code
+),
+
+-- The first occurrence of each transaction wins; later ones are exact duplicates. Only keys seen
+-- more than once need a winner, so this is one grouping, not a sort of every row by key. It reads
+-- the three columns it needs from the stage, so no CTE is read twice (and copied).
+repeated AS (
+    SELECT t.transaction_key, min({'batch_order': t.batch_order, 'source_line': t.line}) AS first_place
+    FROM _typed AS t
+    ANTI JOIN _error_lines AS e ON e.batch_id = t.batch_id AND e.line = t.line
+    GROUP BY 1
+    HAVING count(*) > 1
 )
 
-SELECT * EXCLUDE (batch_order)
-FROM flagged
--- The first occurrence of each transaction wins; later ones are exact duplicates.
-QUALIFY row_number() OVER (PARTITION BY transaction_key ORDER BY batch_order, source_line) = 1
+SELECT f.* EXCLUDE (batch_order)
+FROM flagged AS f
+ANTI JOIN repeated AS r
+    ON r.transaction_key = f.transaction_key
+    AND r.first_place <> {'batch_order': f.batch_order, 'source_line': f.source_line}

@@ -13,33 +13,72 @@ export const innerNewlines = (columnNames: readonly string[]): string => {
 };
 
 /**
- * Rows of regular sources (no blank, rejected or multi-line records) sit at their offset + 2;
- * rows of irregular ones also move down by the newlines inside earlier quoted values and the
- * gaps (blank or rejected lines) before them.
+ * The canonical columns and `_extra` of a read whose fields are named c0, c1, ..., and the row
+ * hash over them: one definition for every path into bronze, so a row hashes the same however
+ * its file was read.
  */
-export async function insertAccepted(tx: WarehouseSession, mapping: ColumnMapping, columnNames: readonly string[], irregular: readonly string[]): Promise<void> {
+export function mappedColumns(mapping: ColumnMapping): { readonly select: string; readonly rowHash: string } {
   const columnFor = (canonical: CanonicalColumn): string => {
     const index = mapping.positions[canonical];
     return index === null ? 'NULL::VARCHAR' : `c${index}`;
   };
   const extras = mapping.extras.length ? `json_object(${mapping.extras.map((e) => `${quoteLiteral(e.name)}, c${e.index}`).join(', ')})` : 'NULL::JSON';
-  const rowHash = `md5(concat_ws(chr(31), ${CANONICAL_COLUMNS.map((c) => `coalesce(${c}, chr(30))`).join(', ')}, coalesce(_extra::VARCHAR, chr(30))))`;
+  return {
+    select: `${CANONICAL_COLUMNS.map((c) => `${columnFor(c)} AS ${c}`).join(', ')}, ${extras} AS _extra`,
+    rowHash: `md5(concat_ws(chr(31), ${CANONICAL_COLUMNS.map((c) => `coalesce(${c}, chr(30))`).join(', ')}, coalesce(_extra::VARCHAR, chr(30))))`,
+  };
+}
+
+/** A source read into `_stage` with one record per line, and the `_stage` rowid of its first row. */
+export interface RegularSource {
+  readonly batchId: string;
+  readonly source: string;
+  readonly displayPath: string;
+  readonly lineOffset: number;
+  readonly firstRow: string;
+}
+
+/**
+ * Rows of regular sources (no blank, rejected or multi-line records) sit at their offset + 2;
+ * rows of irregular ones also move down by the newlines inside earlier quoted values and the
+ * gaps (blank or rejected lines) before them. `regular` is indexed by the reader's file index
+ * (null for the other sources): the regular rows take their batch, file and line from lists by
+ * that index, with no join, in one parallel pass over `_stage`.
+ */
+export async function insertAccepted(
+  tx: WarehouseSession,
+  mapping: ColumnMapping,
+  columnNames: readonly string[],
+  irregular: readonly string[],
+  regular: readonly (RegularSource | null)[],
+): Promise<void> {
+  const { select: mappedSelect, rowHash } = mappedColumns(mapping);
   const select = (lineExpression: string, from: string): string => `
      SELECT ${CANONICAL_COLUMNS.join(', ')}, _extra, NULL, NULL,
             f.batch_id, f.source, f.file, ${lineExpression} + f.line_offset, now(), ${rowHash}
      FROM ${from} JOIN _files f USING (read_path)`;
-  const mapped = `SELECT rowid AS scan_order, _read_path AS read_path,
-              ${CANONICAL_COLUMNS.map((c) => `${columnFor(c)} AS ${c}`).join(', ')}, ${extras} AS _extra,
+  const mapped = `SELECT rowid AS scan_order, _read_path AS read_path, ${mappedSelect},
               ${innerNewlines(columnNames)} AS inner_newlines
        FROM _stage`;
 
-  await tx.execute(
-    `INSERT INTO bronze.transactions_raw
-     WITH firsts AS (SELECT _read_path AS read_path, min(rowid) AS first_row FROM _stage GROUP BY 1),
-     rows AS (${mapped} WHERE _read_path NOT IN (SELECT unnest($irregular)))
-     ${select('r.scan_order - firsts.first_row + 2', 'rows r JOIN firsts USING (read_path)')}`,
-    { irregular },
-  );
+  if (regular.some((r) => r !== null)) {
+    // Lists bind as text; '' (and a shift of 0) stands for a source read another way.
+    const of = (value: (r: RegularSource) => string, other = ''): string[] => regular.map((r) => (r ? value(r) : other));
+    await tx.execute(
+      `INSERT INTO bronze.transactions_raw
+       SELECT ${CANONICAL_COLUMNS.join(', ')}, _extra, NULL, NULL,
+              ($batch_ids::VARCHAR[])[i], ($sources::VARCHAR[])[i], ($files::VARCHAR[])[i], scan_order - ($shifts::BIGINT[])[i], now(), ${rowHash}
+       FROM (SELECT _file_index + 1 AS i, rowid AS scan_order, ${mappedSelect} FROM _stage)
+       WHERE ($batch_ids::VARCHAR[])[i] <> ''`,
+      {
+        batch_ids: of((r) => r.batchId),
+        sources: of((r) => r.source),
+        files: of((r) => r.displayPath),
+        // line = rowid - first rowid + 2 + line offset
+        shifts: of((r) => String(BigInt(r.firstRow) - 2n - BigInt(r.lineOffset)), '0'),
+      },
+    );
+  }
   if (irregular.length === 0) return;
   await tx.execute(
     `INSERT INTO bronze.transactions_raw

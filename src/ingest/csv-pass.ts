@@ -75,12 +75,13 @@ export async function loadPass(tx: WarehouseSession, sources: readonly LoadSourc
   );
   // Newlines inside values only need counting where the scan saw records span lines; elsewhere
   // a quoted newline the scan missed shows up as a row count that does not add up.
-  const perSource = await tx.query<{ read_path: string; accepted: number; inner_newlines: number }>(
-    `SELECT _read_path AS read_path, count(*)::INTEGER AS accepted,
+  const perSource = await tx.query<{ file_index: number; accepted: number; inner_newlines: number; first_row: string }>(
+    `SELECT _file_index AS file_index, count(*)::INTEGER AS accepted, min(rowid)::VARCHAR AS first_row,
             coalesce(sum(CASE WHEN _read_path IN (SELECT unnest($spanning)) THEN ${innerNewlines(columnNames)} END), 0)::INTEGER AS inner_newlines
      FROM _stage GROUP BY 1`,
     { spanning: sources.filter((s) => s.scan.multiLineRecords.length > 0).map((s) => s.readPath) },
   );
+  const countsOf = (source: LoadSource) => perSource.find((p) => p.file_index === sources.indexOf(source));
 
   const placed = new Map<LoadSource, PlacedReject[]>();
   const readAlone: LoadSource[] = [];
@@ -88,7 +89,7 @@ export async function loadPass(tx: WarehouseSession, sources: readonly LoadSourc
     const own = rejects.filter((r) => r.read_path === source.readPath);
     const list = own.length || source.scan.longRecords.length || source.scan.unclosedAtEnd ? await place(source, own, shape) : [];
     const gaps = new Set([...source.scan.blankLines, ...list.flatMap((r) => range(r.line, r.lastLine))]);
-    const counts = perSource.find((p) => p.read_path === source.readPath) ?? { accepted: 0, inner_newlines: 0 };
+    const counts = countsOf(source) ?? { accepted: 0, inner_newlines: 0 };
     if (counts.accepted + counts.inner_newlines + gaps.size === source.scan.totalLines - 1) {
       placed.set(source, list);
     } else if (!options.lastChance) {
@@ -105,8 +106,15 @@ export async function loadPass(tx: WarehouseSession, sources: readonly LoadSourc
   if (readAlone.length) await tx.execute('DELETE FROM _stage WHERE _read_path IN (SELECT unnest($paths))', { paths: readAlone.map((s) => s.readPath) });
 
   await createGaps(tx, placed);
-  const irregular = [...placed].filter(([source, list]) => list.length || source.scan.blankLines.length || source.scan.multiLineRecords.length).map(([s]) => s.readPath);
-  await insertAccepted(tx, shape.mapping, columnNames, irregular);
+  const isIrregular = (source: LoadSource, list: readonly PlacedReject[]): boolean => list.length > 0 || source.scan.blankLines.length > 0 || source.scan.multiLineRecords.length > 0;
+  const irregular = [...placed].filter(([source, list]) => isIrregular(source, list)).map(([s]) => s.readPath);
+  // By the reader's file index, in `sources` order: the regular sources and where their rows start.
+  const regular = sources.map((source) => {
+    const list = placed.get(source);
+    const firstRow = countsOf(source)?.first_row;
+    return list && !isIrregular(source, list) && firstRow !== undefined ? { ...source, firstRow } : null;
+  });
+  await insertAccepted(tx, shape.mapping, columnNames, irregular, regular);
   const rejected = [...placed].flatMap(([source, list]) => list.map((reject) => ({ source, reject })));
   await insertRejected(tx, rejected.map(({ source, reject }) => ({ readPath: source.readPath, line: reject.line, reason: reject.reason, raw: reject.raw })));
   await tx.execute('DROP TABLE IF EXISTS _stage; DROP TABLE IF EXISTS _rej_errors; DROP TABLE IF EXISTS _rej_scans; DROP TABLE IF EXISTS _gaps;');
@@ -130,17 +138,23 @@ async function readIntoStage(tx: WarehouseSession, sources: readonly LoadSource[
       offsets: sources.map((s) => String(s.lineOffset)),
     },
   );
-  // The dialect is given, not sniffed: sniffing fails on dirty files.
+  await tx.execute(`CREATE TEMP TABLE _stage AS SELECT *, file_index::INTEGER AS _file_index FROM ${csvReader(shape, columnNames, serial)}`, {
+    read_paths: sources.map((s) => s.readPath),
+  });
+}
+
+/**
+ * The engine's reader over `$read_paths`, fields named c0, c1, ..., each row with its `_read_path`;
+ * lines it cannot split go to `_rej_errors` / `_rej_scans`. The dialect is given, not sniffed:
+ * sniffing fails on dirty files.
+ */
+export function csvReader(shape: GroupShape, columnNames: readonly string[], serial: boolean): string {
   const columnsStruct = `{${columnNames.map((c) => `'${c}': 'VARCHAR'`).join(', ')}}`;
-  await tx.execute(
-    `CREATE TEMP TABLE _stage AS
-     SELECT * FROM read_csv($read_paths,
+  return `read_csv($read_paths,
        auto_detect = false, header = true, delim = '${DELIMITERS[shape.delimiter]!}', quote = '"', escape = '"',
        columns = ${columnsStruct}, encoding = '${shape.encoding}', strict_mode = true, null_padding = false,
        max_line_size = ${Math.trunc(shape.maxLineBytes)}, filename = '_read_path', parallel = ${serial ? 'false' : 'true'},
-       store_rejects = true, rejects_table = '_rej_errors', rejects_scan = '_rej_scans')`,
-    { read_paths: sources.map((s) => s.readPath) },
-  );
+       store_rejects = true, rejects_table = '_rej_errors', rejects_scan = '_rej_scans')`;
 }
 
 async function place(source: LoadSource, rejects: readonly EngineReject[], shape: GroupShape): Promise<PlacedReject[]> {

@@ -29,14 +29,15 @@ export async function buildSilver(tx: WarehouseSession): Promise<readonly BatchA
      SELECT ${SILVER_COLUMNS} FROM (${sql}) AS c
      WHERE NOT EXISTS (SELECT 1 FROM silver.transactions s WHERE s.transaction_key = c.transaction_key)`,
   );
-  // Rows that passed quality but did not reach silver are exact duplicates: record which row was kept.
+  // Rows that passed quality but did not reach silver are exact duplicates: record which row was
+  // kept. Silver holds one row per key, so a passed row whose key's silver row is another row is
+  // one of them (a single join; no second pass over silver by source).
   await tx.execute(
     `INSERT INTO silver.duplicates
      SELECT t.batch_id, t.file, t.line, t.transaction_key, s.batch_id, s.source_line
      FROM _typed t
      ANTI JOIN _error_lines e ON e.batch_id = t.batch_id AND e.line = t.line
-     ANTI JOIN silver.transactions x ON x.batch_id = t.batch_id AND x.source_line = t.line
-     JOIN silver.transactions s ON s.transaction_key = t.transaction_key`,
+     JOIN silver.transactions s ON s.transaction_key = t.transaction_key AND (s.batch_id <> t.batch_id OR s.source_line <> t.line)`,
   );
 
   const accounts = await tx.query<BatchAccount>(
