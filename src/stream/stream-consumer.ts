@@ -56,6 +56,8 @@ export interface ConsumeReport {
   /** Earliest JetStream store time among the messages consumed, and the last commit (ISO), to measure end to end. */
   readonly firstPublishedAt: string | null;
   readonly lastCommittedAt: string | null;
+  /** When the first micro-batch was in hand (ISO): with lastCommittedAt, the consumer's own throughput over a backlog. */
+  readonly firstBatchAt: string | null;
 }
 
 export function toIncoming(msg: JsMsg, settings: StreamSettings): IncomingMessage {
@@ -86,6 +88,7 @@ export async function consumeStream(warehouse: Warehouse, settings: StreamSettin
   let lag = 0;
   let firstPublishedMs = Infinity;
   let lastCommittedMs = 0;
+  let firstBatchMs = 0;
   try {
     await ensureTopology(await nc.jetstreamManager(), settings, { consumer: true });
     const js = nc.jetstream();
@@ -149,6 +152,7 @@ export async function consumeStream(warehouse: Warehouse, settings: StreamSettin
           continue;
         }
         lastMessage = performance.now();
+        firstBatchMs ||= Date.now();
         const incoming = fetched.map((m) => toIncoming(m, settings));
         const writeStarted = performance.now();
         const result = await retrying('micro-batch', () => writeMicroBatch(warehouse, incoming, {
@@ -204,5 +208,6 @@ export async function consumeStream(warehouse: Warehouse, settings: StreamSettin
     lag,
     firstPublishedAt: Number.isFinite(firstPublishedMs) ? new Date(firstPublishedMs).toISOString() : null,
     lastCommittedAt: lastCommittedMs ? new Date(lastCommittedMs).toISOString() : null,
+    firstBatchAt: firstBatchMs ? new Date(firstBatchMs).toISOString() : null,
   };
 }
