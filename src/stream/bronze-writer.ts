@@ -35,7 +35,12 @@ const ROW_HASH = `CASE WHEN parse_error IS NULL
   THEN md5(concat_ws(chr(31), ${EVENT_FIELDS.map((f) => `coalesce(${f}, chr(30))`).join(', ')}, chr(30)))
   ELSE md5(raw_line) END`;
 
-export async function writeMicroBatch(warehouse: Warehouse, messages: readonly IncomingMessage[], options: WriteOptions): Promise<MicroBatchResult> {
+export async function writeMicroBatch(warehouse: Warehouse, batch: readonly IncomingMessage[], options: WriteOptions): Promise<MicroBatchResult> {
+  // One row per stream sequence: a batch holding a redelivered copy of a message it already
+  // carries would otherwise break stream.messages' key and fail on every retry. The copy counts
+  // as a redelivery of a settled message (the first copy settles it, in this transaction).
+  const messages = uniqueBySeq(batch);
+  const copies = batch.length - messages.length;
   const nulls = EVENT_FIELDS.map(() => null);
   const rows = messages.map((m): AppendValue[] =>
     m.content.kind === 'event'
@@ -100,8 +105,24 @@ export async function writeMicroBatch(warehouse: Warehouse, messages: readonly I
       { stream: options.stream, batch_id: batchId },
     );
     if (letters.length) await options.deadLetter(letters);
-    return { batchId, messages: messages.length, loaded: fresh - letters.length, deadLettered: letters.length, duplicates, alreadySettled: counts?.settled ?? 0, window };
+    return { batchId, messages: batch.length, loaded: fresh - letters.length, deadLettered: letters.length, duplicates, alreadySettled: (counts?.settled ?? 0) + copies, window };
   });
+}
+
+/** The first copy of each stream sequence, in batch order (the batch itself when there are no copies). */
+function uniqueBySeq(batch: readonly IncomingMessage[]): readonly IncomingMessage[] {
+  const seen = new Set<number>();
+  let unique: IncomingMessage[] | null = null;
+  for (let i = 0; i < batch.length; i++) {
+    const m = batch[i]!;
+    if (!seen.has(m.seq)) {
+      seen.add(m.seq);
+      unique?.push(m);
+    } else {
+      unique ??= batch.slice(0, i);
+    }
+  }
+  return unique ?? batch;
 }
 
 /** Stable for a given set of sequences, so the batch id is the same on every machine and retry. */

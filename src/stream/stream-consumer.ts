@@ -121,10 +121,30 @@ export async function consumeStream(warehouse: Warehouse, settings: StreamSettin
     // One long-lived pull subscription feeds the buffer; it asks the server for up to a batch at a
     // time and refills as the buffer drains, so the next micro-batch arrives while this one commits.
     // The server's max_ack_pending (two batches) bounds what is in flight.
-    const buffer = new MessageBuffer<JsMsg>(settings.batchSize, settings.lingerMs);
+    // Keyed by stream sequence: a message JetStream redelivers while an earlier copy is still
+    // buffered replaces that copy, so no micro-batch carries one sequence twice.
+    const buffer = new MessageBuffer<JsMsg>(settings.batchSize, settings.lingerMs, (m) => m.info.streamSequence);
+    // Messages delivered but not yet acknowledged wait here (the next micro-batch while this one
+    // commits, or while quality and silver run) longer than ack_wait on a busy machine. Without a
+    // word to the server it redelivers them meanwhile: each redelivery counts towards
+    // maxDeliveries (a message held too long would be dead-lettered as if it had crashed the
+    // consumer) and lands in the buffer as a second copy. So every held message is reported as
+    // still in progress (+WPI) well inside ack_wait; only a consumer that died, or hangs past its
+    // retries, lets them go back to the server.
+    let inFlight: readonly JsMsg[] = [];
+    const keepAlive = setInterval(() => {
+      for (const m of inFlight) m.working();
+      for (const m of buffer.held()) m.working();
+    }, Math.max(50, Math.floor(settings.ackWaitMs / 3)));
+    keepAlive.unref();
     let subscription: ConsumerMessages | null = null;
+    // A pull request outlives a consumer that is killed: until it expires the server goes on
+    // delivering into it (nats-server 2.9 does not check that anyone still listens), and each such
+    // delivery, lost, counts towards maxDeliveries. Pulls that expire before ack_wait runs out keep
+    // a crash to one lost delivery per message instead of one per ack_wait until the pull expires.
+    const pullExpiresMs = Math.min(5000, Math.max(1000, Math.floor(settings.ackWaitMs / 2)));
     const subscribe = async (): Promise<void> => {
-      const messages = await consumer.consume({ max_messages: settings.batchSize, expires: 5000, callback: (msg) => buffer.push(msg) });
+      const messages = await consumer.consume({ max_messages: settings.batchSize, expires: pullExpiresMs, callback: (msg) => buffer.push(msg) });
       subscription = messages;
       // consume() recovers from reconnects and missed heartbeats itself; if it ends anyway the loop subscribes again.
       void messages.closed().then(
@@ -153,6 +173,7 @@ export async function consumeStream(warehouse: Warehouse, settings: StreamSettin
         }
         lastMessage = performance.now();
         firstBatchMs ||= Date.now();
+        inFlight = fetched;
         const incoming = fetched.map((m) => toIncoming(m, settings));
         const writeStarted = performance.now();
         const result = await retrying('micro-batch', () => writeMicroBatch(warehouse, incoming, {
@@ -166,6 +187,7 @@ export async function consumeStream(warehouse: Warehouse, settings: StreamSettin
         }));
         const committedAt = Date.now();
         for (const m of fetched) m.ack();
+        inFlight = [];
         // Acks are buffered while disconnected; one lost is a redelivery the writer recognises.
         await nc.flush().catch(() => undefined);
         for (const m of incoming) {
@@ -190,6 +212,7 @@ export async function consumeStream(warehouse: Warehouse, settings: StreamSettin
         if (performance.now() - lastProcess >= processEveryMs) await process();
       }
     } finally {
+      clearInterval(keepAlive);
       const open = subscription as ConsumerMessages | null;
       if (open) await open.close().catch(() => undefined);
       // Delivered but not written: hand them back now rather than after ack_wait.
