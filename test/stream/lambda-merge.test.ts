@@ -112,6 +112,23 @@ async function fileFigures(file: string): Promise<{ revenue_gbp: number; orders:
   }
 }
 
+/** Known customers with a sale line in one real day file, straight from the CSV. */
+async function fileCustomers(file: string): Promise<number[]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll(
+      `SELECT DISTINCT TRY_CAST(TRY_CAST(CustomerID AS DOUBLE) AS BIGINT)::DOUBLE AS c
+       FROM read_csv('${file.replaceAll("'", "''")}', header = true, all_varchar = true)
+       WHERE NOT InvoiceNo LIKE 'C%' AND TRY_CAST(Quantity AS DECIMAL(18, 4)) > 0 AND TRY_CAST(TRY_CAST(CustomerID AS DOUBLE) AS BIGINT) IS NOT NULL`,
+    );
+    return (reader.getRowObjectsJson() as { c: number }[]).map((r) => r.c);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
 const goldDay = async (from: string, to: string): Promise<{ revenue_gbp: number; orders: number }> =>
   (
     await sql<{ revenue_gbp: number; orders: number }>(
@@ -133,6 +150,9 @@ describe.skipIf(!available)('lambda merge: speed layer for what gold does not co
   const speedFile = path.join(realDataDir, `${SPEED_DAY}.csv`);
   let speed: Awaited<ReturnType<typeof fileFigures>>;
   let goldBefore: { revenue_gbp: number; orders: number };
+  // Distinct known customers of gold's days, and of gold's days and the speed day together.
+  let goldCustomers: number;
+  let customers: number;
 
   it('builds gold for three real days, then takes the next day from NATS into the speed layer only', async () => {
     mkdirSync(batchInput, { recursive: true });
@@ -151,6 +171,9 @@ describe.skipIf(!available)('lambda merge: speed layer for what gold does not co
     expect(cover).toEqual({ gold_last: '2010-12-03', speed_events: produced.json.events });
     speed = await fileFigures(speedFile);
     goldBefore = await goldDay('2010-12-01', '2010-12-03');
+    const goldKeys = (await sql<{ c: number }>('SELECT DISTINCT customer_key::DOUBLE AS c FROM gold.mart_customer_days')).map((r) => r.c);
+    goldCustomers = goldKeys.length;
+    customers = new Set([...goldKeys, ...(await fileCustomers(speedFile))]).size;
     expect(speed.revenue_gbp).toBeGreaterThan(1000);
   }, 600_000);
 
@@ -176,6 +199,22 @@ describe.skipIf(!available)('lambda merge: speed layer for what gold does not co
     expect(all.window).toEqual({ from: '2010-12-01', to: SPEED_DAY });
     expect(all.kpis.revenue_gbp.value).toBeCloseTo(goldBefore.revenue_gbp + speed.revenue_gbp, 2);
     expect(all.kpis.orders.value).toBe(goldBefore.orders + speed.orders);
+
+    // Customers are counted once across both layers: someone who bought in gold's days and again
+    // on the speed day is one customer of the window.
+    expect(customers).toBeLessThan(goldCustomers + speed.customers);
+    expect(all.kpis.customers.value).toBe(customers);
+
+    // A week the window holds whole comes from gold.mart_sales_periods, except where the speed
+    // layer adds to it: then from the per-day marts and the speed layer together.
+    const week = await server.get('/api/v1/sales/timeseries?grain=week&from=2010-11-29&to=2010-12-05');
+    expect(week.speed_layer.merged).toBe(true);
+    expect(week.points).toHaveLength(1);
+    expect(week.points[0]).toMatchObject({ period_start: '2010-11-29', first_day: '2010-12-01', last_day: SPEED_DAY, orders: goldBefore.orders + speed.orders, customers });
+    expect(week.points[0].revenue_gbp).toBeCloseTo(goldBefore.revenue_gbp + speed.revenue_gbp, 2);
+    const month = await server.get('/api/v1/sales/timeseries?grain=month&from=2010-12-01&to=2010-12-31');
+    expect(month.points).toHaveLength(1);
+    expect(month.points[0]).toMatchObject({ orders: goldBefore.orders + speed.orders, customers });
 
     const series = await server.get('/api/v1/sales/timeseries?grain=day');
     expect(series.points.map((p: { period_start: string }) => p.period_start)).toEqual(['2010-12-01', '2010-12-02', '2010-12-03', '2010-12-04', SPEED_DAY]);
