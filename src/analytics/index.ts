@@ -15,3 +15,5 @@ export { fitHoltWinters, seasonalNaive } from './holt-winters.js';
 export { searchProducts, searchTokens, SEARCH_MAX_RESULTS, type SearchHit, type SearchResult } from './product-search.js';
 export { quarantineRows, QUARANTINE_PAGE_MAX, type QuarantineRow } from './quarantine-rows.js';
 export { runConsoleQuery, relationsOf, CONSOLE_MAX_ROWS, CONSOLE_SCHEMAS, type ConsoleResult } from './sql-console.js';
+export { realtimeWindows, WINDOW_KINDS, REALTIME_MAX_MINUTES, type RealtimeReport, type RealtimeWindow, type RealtimeStream, type WindowKind } from './realtime.js';
+export { speedCoverage, type SpeedCoverage, type SpeedNote } from './speed-view.js';

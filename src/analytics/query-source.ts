@@ -50,7 +50,11 @@ export async function dataBounds(db: QuerySource): Promise<DataBounds> {
 /** Fills a missing `from`/`to` with the first/last day of the data (never the wall clock). */
 export async function resolveWindow(db: QuerySource, filters: Filters): Promise<Window> {
   if (filters.from && filters.to) return { from: filters.from, to: filters.to };
-  const bounds = await dataBounds(db);
+  return resolveWindowWithin(await dataBounds(db), filters);
+}
+
+/** As resolveWindow, with the bounds already known (e.g. widened to the speed layer). */
+export function resolveWindowWithin(bounds: DataBounds, filters: Filters): Window {
   return { from: filters.from ?? bounds.first_day ?? '1970-01-01', to: filters.to ?? bounds.last_day ?? '1970-01-01' };
 }
 

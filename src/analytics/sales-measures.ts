@@ -7,6 +7,8 @@
  * at a few thousand rows a query instead of half a million.
  */
 
+import { speedLines } from './speed-view.js';
+
 /** Names of two date_key parameters bounding an inclusive range of days. */
 export type DayRange = readonly [from: string, to: string];
 
@@ -16,21 +18,38 @@ export type DayRange = readonly [from: string, to: string];
  * `sales`, `non_sales`, `units`, `orders`, `customers`. `bucket` turns a mart's date column into
  * the bucket's SQL, always built from literals by the callers (a `date_trunc` with an
  * allow-listed grain, or a quoted period name), never from input. The country filter is
- * `$country` (see countryPredicate), bound by the caller.
+ * `$country` (see countryPredicate), bound by the caller. `withSpeed` adds the stream's speed
+ * layer after gold's cut-over (bind `$cut` too, speedCutParam).
  */
-export function martMeasures(bucket: (dateColumn: string) => string, ranges: readonly DayRange[]): string {
+export function martMeasures(bucket: (dateColumn: string) => string, ranges: readonly DayRange[], withSpeed = false): string {
   const days = (alias: string): string => ranges.map(([from, to]) => `${alias}.date_key BETWEEN $${from} AND $${to}`).join(' OR ');
   const where = (alias: string): string =>
     `(${days(alias)}) AND ($country IS NULL OR ${alias}.country_key IN (SELECT country_key FROM gold.dim_country WHERE country = $country OR iso2 = upper($country)))`;
   const bucketOf = (alias: string): string => bucket(`${alias}.date`);
+  // With the speed layer, each mart is read together with the stream's events after gold's cut-over
+  // (speed-view.ts), row for row in the mart's shape, so distinct counts run over both at once.
+  const source = (mart: string, alias: string, columns: string, speedColumns: string, speedWhere: string): string =>
+    withSpeed
+      ? `(SELECT ${columns} FROM gold.${mart} AS ${alias} WHERE ${where(alias)}
+          UNION ALL
+          SELECT ${speedColumns} FROM (${speedLines(days)}) AS e WHERE ${speedWhere}) AS ${alias}`
+      : `gold.${mart} AS ${alias} WHERE ${where(alias)}`;
+  const sales = source(
+    'mart_sales_day_country', 'm', 'm.date, m.revenue_gbp, m.sales_gbp, m.non_sales_gbp, m.units',
+    `e.date, e.line_total_gbp, CASE WHEN e.is_sale THEN e.line_total_gbp ELSE 0 END, CASE WHEN e.is_sale THEN 0 ELSE e.line_total_gbp END,
+            CASE WHEN e.is_sale THEN e.quantity ELSE 0 END`,
+    'true',
+  );
+  const orders = source('mart_order_days', 'o', 'o.date, o.invoice_no', 'e.date, e.invoice_no', 'e.is_sale');
+  const customers = source('mart_customer_days', 'c', 'c.date, c.customer_key', 'e.date, e.customer_key', 'e.is_sale AND e.customer_key <> -1');
   return `SELECT s.bucket, s.revenue, s.sales, s.non_sales, s.units, o.orders, c.customers
      FROM (SELECT ${bucketOf('m')} AS bucket, sum(m.revenue_gbp) AS revenue, sum(m.sales_gbp) AS sales,
                   sum(m.non_sales_gbp) AS non_sales, sum(m.units) AS units
-           FROM gold.mart_sales_day_country AS m WHERE ${where('m')} GROUP BY 1) AS s
+           FROM ${sales} GROUP BY 1) AS s
      LEFT JOIN (SELECT ${bucketOf('o')} AS bucket, count(DISTINCT o.invoice_no) AS orders
-                FROM gold.mart_order_days AS o WHERE ${where('o')} GROUP BY 1) AS o USING (bucket)
+                FROM ${orders} GROUP BY 1) AS o USING (bucket)
      LEFT JOIN (SELECT ${bucketOf('c')} AS bucket, count(DISTINCT c.customer_key) AS customers
-                FROM gold.mart_customer_days AS c WHERE ${where('c')} GROUP BY 1) AS c USING (bucket)`;
+                FROM ${customers} GROUP BY 1) AS c USING (bucket)`;
 }
 
 /**

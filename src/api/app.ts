@@ -35,6 +35,7 @@ import { ingestRoutes } from './routes/ingest.js';
 import { insightRoutes } from './routes/insights.js';
 import { operationRoutes } from './routes/operations.js';
 import { productRoutes } from './routes/products.js';
+import { realtimeRoutes } from './routes/realtime.js';
 import { salesRoutes } from './routes/sales.js';
 import { ErrorResponse } from './schemas.js';
 
@@ -122,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   healthRoutes(app, routeDeps, metrics.registry);
   authRoutes(app, routeDeps);
   salesRoutes(app, routeDeps);
+  realtimeRoutes(app, routeDeps);
   customerRoutes(app, routeDeps);
   productRoutes(app, routeDeps);
   insightRoutes(app, routeDeps);

@@ -13,6 +13,20 @@ export interface WarehouseSession {
   execute(sql: string, params?: SqlParams): Promise<void>;
 }
 
+/** A value the bulk loader appends: text, a number (cast to the column's type), or null. */
+export type AppendValue = string | number | null;
+
+/** The session a transaction hands out: statements, plus bulk loading into a table. */
+export interface TransactionSession extends WarehouseSession {
+  /**
+   * Appends rows to `table` (`schema.table`, or `temp.table` for a temporary one) in the current
+   * transaction, values in the table's column order. The DuckDB appender: about 5 us a row of ten
+   * columns, where binding the same rows as one JSON parameter costs several times that.
+   * `table` comes from code, never from input.
+   */
+  appendRows(table: string, rows: readonly (readonly AppendValue[])[]): Promise<void>;
+}
+
 export interface Warehouse extends WarehouseSession {
   readonly dialect: 'duckdb';
   readonly location: string;
@@ -20,7 +34,7 @@ export interface Warehouse extends WarehouseSession {
   /** The kind of each statement in `sql` (SELECT, INSERT, ...), as the engine parses it. */
   statementKinds(sql: string): Promise<readonly string[]>;
   /** Runs `work` in one transaction: all of it commits, or none of it is visible. */
-  transaction<T>(work: (session: WarehouseSession) => Promise<T>): Promise<T>;
+  transaction<T>(work: (session: TransactionSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -1,12 +1,12 @@
 /**
  * Writes one micro-batch of stream messages into bronze in one transaction: the rows as one bulk
- * INSERT from a JSON parameter, a bronze.batches row, and the settled sequences in
+ * INSERT from a staging table the appender fills, a bronze.batches row, and the settled sequences in
  * stream.messages. Redeliveries (same stream sequence) and re-published events (same event id)
  * are recognised against stream.messages inside the same transaction, so bronze holds each
  * published event exactly once whatever the broker redelivers.
  */
 import { createHash } from 'node:crypto';
-import type { Warehouse, WarehouseSession } from '../engine/index.js';
+import type { AppendValue, Warehouse, WarehouseSession } from '../engine/index.js';
 import type { DeadLetter, IncomingMessage, MicroBatchResult } from './micro-batch.js';
 import { updateWindows, type WindowUpdate } from './speed-layer.js';
 import { EVENT_FIELDS } from './transaction-event.js';
@@ -27,28 +27,34 @@ export interface WriteOptions {
   readonly deadLetter: (letters: readonly DeadLetter[]) => Promise<void>;
 }
 
-const ROW_TYPE = `[{"seq":"BIGINT","event_id":"VARCHAR","deliveries":"INTEGER","published_at":"VARCHAR",${EVENT_FIELDS.map((f) => `"${f}":"VARCHAR"`).join(',')},"parse_error":"VARCHAR","raw_line":"VARCHAR"}]`;
+/** Staging table of one micro-batch, filled with the appender (columns in this order). */
+const STAGE_COLUMNS = `seq BIGINT, event_id VARCHAR, deliveries INTEGER, published_ms BIGINT, ${EVENT_FIELDS.map((f) => `${f} VARCHAR`).join(', ')}, parse_error VARCHAR, raw_line VARCHAR`;
 
 /** Same formula as file ingest, so a row sent as an event hashes like the file line it came from. */
 const ROW_HASH = `CASE WHEN parse_error IS NULL
   THEN md5(concat_ws(chr(31), ${EVENT_FIELDS.map((f) => `coalesce(${f}, chr(30))`).join(', ')}, chr(30)))
   ELSE md5(raw_line) END`;
 
-export async function writeMicroBatch(warehouse: Warehouse, messages: readonly IncomingMessage[], options: WriteOptions): Promise<MicroBatchResult> {
-  const rows = messages.map((m) => ({
-    seq: m.seq,
-    event_id: m.eventId,
-    deliveries: m.deliveries,
-    published_at: new Date(m.publishedAtMs).toISOString(),
-    ...(m.content.kind === 'event' ? m.content.fields : Object.fromEntries(EVENT_FIELDS.map((f) => [f, null]))),
-    parse_error: m.content.kind === 'event' ? null : m.content.reason,
-    raw_line: m.content.kind === 'event' ? null : m.content.raw,
-  }));
+export async function writeMicroBatch(warehouse: Warehouse, batch: readonly IncomingMessage[], options: WriteOptions): Promise<MicroBatchResult> {
+  // One row per stream sequence: a batch holding a redelivered copy of a message it already
+  // carries would otherwise break stream.messages' key and fail on every retry. The copy counts
+  // as a redelivery of a settled message (the first copy settles it, in this transaction).
+  const messages = uniqueBySeq(batch);
+  const copies = batch.length - messages.length;
+  const nulls = EVENT_FIELDS.map(() => null);
+  const rows = messages.map((m): AppendValue[] =>
+    m.content.kind === 'event'
+      ? [m.seq, m.eventId, m.deliveries, m.publishedAtMs, ...EVENT_FIELDS.map((f) => (m.content as { fields: Record<string, string | null> }).fields[f] ?? null), null, null]
+      : [m.seq, m.eventId, m.deliveries, m.publishedAtMs, ...nulls, m.content.reason, m.content.raw],
+  );
   return warehouse.transaction(async (tx) => {
-    await tx.execute('DROP TABLE IF EXISTS _stream_in');
+    // The rows go in through the appender (no JSON round trip); the table is temporary, so only the
+    // statements below, inside this transaction, copy them anywhere that lasts.
+    await tx.execute(`CREATE OR REPLACE TEMP TABLE _stream_stage (${STAGE_COLUMNS})`);
+    await tx.appendRows('temp._stream_stage', rows);
     await tx.execute(
-      `CREATE TEMP TABLE _stream_in AS
-       WITH incoming AS (SELECT unnest(r) FROM (SELECT unnest(from_json($rows, '${ROW_TYPE}')) AS r)),
+      `CREATE OR REPLACE TEMP TABLE _stream_in AS
+       WITH incoming AS (SELECT * EXCLUDE (published_ms), epoch_ms(published_ms) AS published_at FROM _stream_stage),
        applied_events AS (
          SELECT DISTINCT event_id FROM stream.messages
          WHERE stream_name = $stream AND outcome <> 'duplicate' AND event_id IN (SELECT event_id FROM incoming)
@@ -63,39 +69,60 @@ export async function writeMicroBatch(warehouse: Warehouse, messages: readonly I
                   WHERE stream_name = $stream AND stream_seq BETWEEN (SELECT min(seq) FROM incoming) AND (SELECT max(seq) FROM incoming)) s
          ON s.stream_seq = i.seq
        LEFT JOIN applied_events a ON a.event_id = i.event_id`,
-      { rows: JSON.stringify(rows), stream: options.stream },
+      { stream: options.stream },
     );
-    const fates = await tx.query<{ seq: number; fate: string; dead: boolean }>(
-      `SELECT seq::DOUBLE AS seq, fate, parse_error IS NOT NULL AS dead FROM _stream_in WHERE fate <> 'settled' ORDER BY seq`,
+    // Only counts and the new dead letters come back to JavaScript, not a row per message.
+    const [counts] = await tx.query<{ fresh: number; duplicates: number; settled: number; dead: readonly string[] | null; seqs: readonly string[] | null }>(
+      `SELECT count(*) FILTER (WHERE fate = 'new')::INTEGER AS fresh, count(*) FILTER (WHERE fate = 'duplicate')::INTEGER AS duplicates,
+              count(*) FILTER (WHERE fate = 'settled')::INTEGER AS settled,
+              list(seq::VARCHAR ORDER BY seq) FILTER (WHERE fate = 'new' AND parse_error IS NOT NULL) AS dead,
+              list(seq::VARCHAR ORDER BY seq) FILTER (WHERE fate = 'new') AS seqs
+       FROM _stream_in`,
     );
-    const fresh = fates.filter((f) => f.fate === 'new');
-    const duplicates = fates.length - fresh.length;
+    const fresh = counts?.fresh ?? 0;
+    const duplicates = counts?.duplicates ?? 0;
     const bySeq = new Map(messages.map((m) => [m.seq, m]));
-    const letters: DeadLetter[] = fresh.filter((f) => f.dead).map((f) => {
-      const m = bySeq.get(f.seq)!;
+    const letters: DeadLetter[] = (counts?.dead ?? []).map((seq) => {
+      const m = bySeq.get(Number(seq))!;
       const content = m.content as Extract<IncomingMessage['content'], { kind: 'dead_letter' }>;
       return { seq: m.seq, eventId: m.eventId, reason: content.reason, payload: content.payload, deliveries: m.deliveries };
     });
 
     let batchId: string | null = null;
     let window: WindowUpdate | null = null;
-    if (fresh.length > 0) {
-      batchId = batchIdFor(options.stream, fresh.map((f) => f.seq));
-      await insertRows(tx, batchId, fresh.map((f) => bySeq.get(f.seq)!), letters.length, options);
+    if (fresh > 0) {
+      const freshMessages = (counts?.seqs ?? []).map((seq) => bySeq.get(Number(seq))!);
+      batchId = batchIdFor(options.stream, freshMessages.map((m) => m.seq));
+      await insertRows(tx, batchId, freshMessages, letters.length, options);
       window = await updateWindows(tx, options.stream, options.allowedLatenessMs, options.defaultDateOrder);
     }
     await tx.execute(
       `INSERT INTO stream.messages
        SELECT $stream, seq, event_id, CASE WHEN fate = 'duplicate' THEN 'duplicate' WHEN parse_error IS NULL THEN 'loaded' ELSE 'dead_letter' END,
               CASE WHEN fate = 'new' THEN $batch_id END, CASE WHEN fate = 'new' THEN parse_error END, deliveries,
-              TRY_CAST(published_at AS TIMESTAMP), now()
+              published_at, now()
        FROM _stream_in WHERE fate <> 'settled'`,
       { stream: options.stream, batch_id: batchId },
     );
-    await tx.execute('DROP TABLE IF EXISTS _stream_in');
     if (letters.length) await options.deadLetter(letters);
-    return { batchId, messages: messages.length, loaded: fresh.length - letters.length, deadLettered: letters.length, duplicates, alreadySettled: messages.length - fates.length, window };
+    return { batchId, messages: batch.length, loaded: fresh - letters.length, deadLettered: letters.length, duplicates, alreadySettled: (counts?.settled ?? 0) + copies, window };
   });
+}
+
+/** The first copy of each stream sequence, in batch order (the batch itself when there are no copies). */
+function uniqueBySeq(batch: readonly IncomingMessage[]): readonly IncomingMessage[] {
+  const seen = new Set<number>();
+  let unique: IncomingMessage[] | null = null;
+  for (let i = 0; i < batch.length; i++) {
+    const m = batch[i]!;
+    if (!seen.has(m.seq)) {
+      seen.add(m.seq);
+      unique?.push(m);
+    } else {
+      unique ??= batch.slice(0, i);
+    }
+  }
+  return unique ?? batch;
 }
 
 /** Stable for a given set of sequences, so the batch id is the same on every machine and retry. */

@@ -4,7 +4,7 @@
  * unacknowledged (redelivered after ack_wait); a crash after it leaves a redelivery that the
  * writer recognises as already settled. Either way bronze ends up with each event once.
  */
-import { connect, type JsMsg, type NatsConnection } from 'nats';
+import { connect, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
 import type { Warehouse } from '../engine/index.js';
 import { writeMicroBatch } from './bronze-writer.js';
 import { publishDeadLetters } from './dead-letter.js';
@@ -12,6 +12,7 @@ import { ensureTopology } from './jetstream-topology.js';
 import type { IncomingMessage, MicroBatchResult } from './micro-batch.js';
 import { streamSourceName, type StreamSettings } from './stream-settings.js';
 import { parseEvent } from './transaction-event.js';
+import { MessageBuffer } from './message-buffer.js';
 import { LatencySamples, type LatencySummary } from './latency-samples.js';
 import type { StreamMetrics } from './stream-metrics.js';
 
@@ -55,6 +56,8 @@ export interface ConsumeReport {
   /** Earliest JetStream store time among the messages consumed, and the last commit (ISO), to measure end to end. */
   readonly firstPublishedAt: string | null;
   readonly lastCommittedAt: string | null;
+  /** When the first micro-batch was in hand (ISO): with lastCommittedAt, the consumer's own throughput over a backlog. */
+  readonly firstBatchAt: string | null;
 }
 
 export function toIncoming(msg: JsMsg, settings: StreamSettings): IncomingMessage {
@@ -65,13 +68,15 @@ export function toIncoming(msg: JsMsg, settings: StreamSettings): IncomingMessag
     publishedAtMs: Math.floor(msg.info.timestampNanos / 1_000_000),
     payloadBytes: msg.data.byteLength,
   };
-  const headerId = msg.headers?.get('Nats-Msg-Id') || `seq:${settings.stream}:${seq}`;
+  // Headers are decoded only for dead letters: an event carries its own id, and decoding every
+  // message's headers cost about a tenth of the consumer's JavaScript time.
+  const headerId = (): string => msg.headers?.get('Nats-Msg-Id') || `seq:${settings.stream}:${seq}`;
   const raw = (): string => new TextDecoder().decode(msg.data).slice(0, 10_000);
   if (msg.info.deliveryCount > settings.maxDeliveries) {
-    return { ...base, eventId: headerId, content: { kind: 'dead_letter', reason: `not settled after ${settings.maxDeliveries} deliveries`, raw: raw(), payload: msg.data } };
+    return { ...base, eventId: headerId(), content: { kind: 'dead_letter', reason: `not settled after ${settings.maxDeliveries} deliveries`, raw: raw(), payload: msg.data } };
   }
   const parsed = parseEvent(msg.data);
-  if (parsed.kind === 'poison') return { ...base, eventId: headerId, content: { kind: 'dead_letter', reason: `poison message: ${parsed.reason}`, raw: raw(), payload: msg.data } };
+  if (parsed.kind === 'poison') return { ...base, eventId: headerId(), content: { kind: 'dead_letter', reason: `poison message: ${parsed.reason}`, raw: raw(), payload: msg.data } };
   return { ...base, eventId: parsed.event.event_id, content: { kind: 'event', fields: parsed.event.fields } };
 }
 
@@ -83,6 +88,7 @@ export async function consumeStream(warehouse: Warehouse, settings: StreamSettin
   let lag = 0;
   let firstPublishedMs = Infinity;
   let lastCommittedMs = 0;
+  let firstBatchMs = 0;
   try {
     await ensureTopology(await nc.jetstreamManager(), settings, { consumer: true });
     const js = nc.jetstream();
@@ -112,68 +118,105 @@ export async function consumeStream(warehouse: Warehouse, settings: StreamSettin
         }
       }
     };
-    const fetchBatch = async (): Promise<JsMsg[]> => {
-      const fetched: JsMsg[] = [];
-      for await (const msg of await consumer.fetch({ max_messages: settings.batchSize, expires: Math.max(1000, settings.lingerMs) })) fetched.push(msg);
-      return fetched;
+    // One long-lived pull subscription feeds the buffer; it asks the server for up to a batch at a
+    // time and refills as the buffer drains, so the next micro-batch arrives while this one commits.
+    // The server's max_ack_pending (two batches) bounds what is in flight.
+    // Keyed by stream sequence: a message JetStream redelivers while an earlier copy is still
+    // buffered replaces that copy, so no micro-batch carries one sequence twice.
+    const buffer = new MessageBuffer<JsMsg>(settings.batchSize, settings.lingerMs, (m) => m.info.streamSequence);
+    // Messages delivered but not yet acknowledged wait here (the next micro-batch while this one
+    // commits, or while quality and silver run) longer than ack_wait on a busy machine. Without a
+    // word to the server it redelivers them meanwhile: each redelivery counts towards
+    // maxDeliveries (a message held too long would be dead-lettered as if it had crashed the
+    // consumer) and lands in the buffer as a second copy. So every held message is reported as
+    // still in progress (+WPI) well inside ack_wait; only a consumer that died, or hangs past its
+    // retries, lets them go back to the server.
+    let inFlight: readonly JsMsg[] = [];
+    const keepAlive = setInterval(() => {
+      for (const m of inFlight) m.working();
+      for (const m of buffer.held()) m.working();
+    }, Math.max(50, Math.floor(settings.ackWaitMs / 3)));
+    keepAlive.unref();
+    let subscription: ConsumerMessages | null = null;
+    // A pull request outlives a consumer that is killed: until it expires the server goes on
+    // delivering into it (nats-server 2.9 does not check that anyone still listens), and each such
+    // delivery, lost, counts towards maxDeliveries. Pulls that expire before ack_wait runs out keep
+    // a crash to one lost delivery per message instead of one per ack_wait until the pull expires.
+    const pullExpiresMs = Math.min(5000, Math.max(1000, Math.floor(settings.ackWaitMs / 2)));
+    const subscribe = async (): Promise<void> => {
+      const messages = await consumer.consume({ max_messages: settings.batchSize, expires: pullExpiresMs, callback: (msg) => buffer.push(msg) });
+      subscription = messages;
+      // consume() recovers from reconnects and missed heartbeats itself; if it ends anyway the loop subscribes again.
+      void messages.closed().then(
+        (error) => {
+          if (subscription === messages) subscription = null;
+          if (error) options.onRetry?.('consume', error, 1);
+        },
+        () => {
+          if (subscription === messages) subscription = null;
+        },
+      );
     };
-    // The next micro-batch is fetched while the current one is written (max_ack_pending allows two).
-    let prefetched: Promise<JsMsg[]> | null = null;
-    for (;;) {
-      const stopping = options.signal?.aborted ?? false;
-      if (stopping && prefetched === null) break;
-      const first = prefetched;
-      prefetched = null;
-      const fetched = first ? await first.catch(() => retrying('fetch', fetchBatch)) : await retrying('fetch', fetchBatch);
-      if (fetched.length === 0) {
-        await process();
-        const info = await retrying('consumer info', () => consumer.info());
-        lag = info.num_pending + info.num_ack_pending;
-        options.metrics?.setLag(lag);
-        if (options.idleExitMs !== undefined && lag === 0 && performance.now() - lastMessage >= options.idleExitMs) break;
-        continue;
+    await retrying('consume', subscribe);
+    try {
+      for (;;) {
+        if (options.signal?.aborted) break;
+        if (subscription === null && buffer.size === 0) await retrying('consume', subscribe);
+        const fetched = await buffer.next(Math.max(1000, settings.lingerMs));
+        if (fetched.length === 0) {
+          await process();
+          const info = await retrying('consumer info', () => consumer.info());
+          lag = info.num_pending + info.num_ack_pending;
+          options.metrics?.setLag(lag);
+          if (options.idleExitMs !== undefined && lag === 0 && buffer.size === 0 && performance.now() - lastMessage >= options.idleExitMs) break;
+          continue;
+        }
+        lastMessage = performance.now();
+        firstBatchMs ||= Date.now();
+        inFlight = fetched;
+        const incoming = fetched.map((m) => toIncoming(m, settings));
+        const writeStarted = performance.now();
+        const result = await retrying('micro-batch', () => writeMicroBatch(warehouse, incoming, {
+          stream: settings.stream,
+          subject: settings.subject,
+          sourceName: streamSourceName(settings),
+          runId: options.runId,
+          defaultDateOrder: options.defaultDateOrder,
+          allowedLatenessMs: settings.allowedLatenessMs,
+          deadLetter: (letters) => publishDeadLetters(js, settings, letters),
+        }));
+        const committedAt = Date.now();
+        for (const m of fetched) m.ack();
+        inFlight = [];
+        // Acks are buffered while disconnected; one lost is a redelivery the writer recognises.
+        await nc.flush().catch(() => undefined);
+        for (const m of incoming) {
+          latency.add(committedAt - m.publishedAtMs);
+          firstPublishedMs = Math.min(firstPublishedMs, m.publishedAtMs);
+        }
+        lastCommittedMs = committedAt;
+        lag = fetched.at(-1)?.info.pending ?? 0;
+        totals.messages += result.messages;
+        totals.loaded += result.loaded;
+        totals.deadLettered += result.deadLettered;
+        totals.duplicates += result.duplicates;
+        totals.alreadySettled += result.alreadySettled;
+        totals.lateEvents += result.window?.late ?? 0;
+        totals.tooLateEvents += result.window?.tooLate ?? 0;
+        if (result.batchId) {
+          totals.batches++;
+          unprocessed = true;
+        }
+        options.metrics?.observe(result, lag, (performance.now() - writeStarted) / 1000);
+        options.onBatch?.(result, lag);
+        if (performance.now() - lastProcess >= processEveryMs) await process();
       }
-      if (!stopping) {
-        prefetched = fetchBatch();
-        // Awaited on the next turn; this only keeps a failure during a failed write from going unhandled.
-        prefetched.catch(() => undefined);
-      }
-      lastMessage = performance.now();
-      const incoming = fetched.map((m) => toIncoming(m, settings));
-      const writeStarted = performance.now();
-      const result = await retrying('micro-batch', () => writeMicroBatch(warehouse, incoming, {
-        stream: settings.stream,
-        subject: settings.subject,
-        sourceName: streamSourceName(settings),
-        runId: options.runId,
-        defaultDateOrder: options.defaultDateOrder,
-        allowedLatenessMs: settings.allowedLatenessMs,
-        deadLetter: (letters) => publishDeadLetters(js, settings, letters),
-      }));
-      const committedAt = Date.now();
-      for (const m of fetched) m.ack();
-      // Acks are buffered while disconnected; one lost is a redelivery the writer recognises.
-      await nc.flush().catch(() => undefined);
-      for (const m of incoming) {
-        latency.add(committedAt - m.publishedAtMs);
-        firstPublishedMs = Math.min(firstPublishedMs, m.publishedAtMs);
-      }
-      lastCommittedMs = committedAt;
-      lag = fetched.at(-1)?.info.pending ?? 0;
-      totals.messages += result.messages;
-      totals.loaded += result.loaded;
-      totals.deadLettered += result.deadLettered;
-      totals.duplicates += result.duplicates;
-      totals.alreadySettled += result.alreadySettled;
-      totals.lateEvents += result.window?.late ?? 0;
-      totals.tooLateEvents += result.window?.tooLate ?? 0;
-      if (result.batchId) {
-        totals.batches++;
-        unprocessed = true;
-      }
-      options.metrics?.observe(result, lag, (performance.now() - writeStarted) / 1000);
-      options.onBatch?.(result, lag);
-      if (performance.now() - lastProcess >= processEveryMs) await process();
+    } finally {
+      clearInterval(keepAlive);
+      const open = subscription as ConsumerMessages | null;
+      if (open) await open.close().catch(() => undefined);
+      // Delivered but not written: hand them back now rather than after ack_wait.
+      for (const m of buffer.drain()) m.nak();
     }
     await process();
   } finally {
@@ -188,5 +231,6 @@ export async function consumeStream(warehouse: Warehouse, settings: StreamSettin
     lag,
     firstPublishedAt: Number.isFinite(firstPublishedMs) ? new Date(firstPublishedMs).toISOString() : null,
     lastCommittedAt: lastCommittedMs ? new Date(lastCommittedMs).toISOString() : null,
+    firstBatchAt: firstBatchMs ? new Date(firstBatchMs).toISOString() : null,
   };
 }

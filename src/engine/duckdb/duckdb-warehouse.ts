@@ -5,8 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, StatementType, type DuckDBConnection } from '@duckdb/node-api';
+import { StrataError } from '../../shared/index.js';
 import { engineError } from '../engine-error.js';
-import type { OpenWarehouseOptions, Row, SqlParams, Warehouse, WarehouseSession } from '../warehouse.js';
+import type { AppendValue, OpenWarehouseOptions, Row, SqlParams, TransactionSession, Warehouse, WarehouseSession } from '../warehouse.js';
 import { toDuckDBParams } from './duckdb-params.js';
 
 class SerialQueue {
@@ -38,6 +39,33 @@ function sessionOver(connection: DuckDBConnection): WarehouseSession {
       }
     },
   };
+}
+
+/** Only identifiers made of letters, digits and underscores reach the appender. */
+const TABLE_NAME = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)$/;
+
+async function appendRows(connection: DuckDBConnection, table: string, rows: readonly (readonly AppendValue[])[]): Promise<void> {
+  const name = TABLE_NAME.exec(table);
+  if (!name) throw new StrataError('STRATA_ERR_ENGINE', `appendRows: table must be schema.table, got ${JSON.stringify(table)}`);
+  const [, schema, relation] = name as unknown as [string, string, string];
+  let appender;
+  try {
+    // A temporary table lives in the `temp` catalog, schema `main`.
+    appender = schema === 'temp' ? await connection.createAppender(relation, 'main', 'temp') : await connection.createAppender(relation, schema);
+    for (const row of rows) {
+      for (const value of row) {
+        if (value === null) appender.appendNull();
+        else if (typeof value === 'number') appender.appendDouble(value);
+        else appender.appendVarchar(value);
+      }
+      appender.endRow();
+    }
+    appender.flushSync();
+  } catch (error) {
+    throw engineError(error, `append ${rows.length} rows to ${table}`);
+  } finally {
+    appender?.closeSync();
+  }
 }
 
 export async function openDuckDBWarehouse(options: OpenWarehouseOptions): Promise<Warehouse> {
@@ -79,7 +107,8 @@ export async function openDuckDBWarehouse(options: OpenWarehouseOptions): Promis
       queue.run(async () => {
         await session.execute('BEGIN TRANSACTION');
         try {
-          const result = await work(session);
+          const tx: TransactionSession = { ...session, appendRows: (table, rows) => appendRows(connection, table, rows) };
+          const result = await work(tx);
           await session.execute('COMMIT');
           return result;
         } catch (error) {
