@@ -78,6 +78,15 @@ const configSchema = z
   .object({
     dataDir: z.string().min(1).default('data'),
     warehousePath: z.string().min(1).optional(),
+    /**
+     * PostgreSQL warehouse (postgres:// or postgresql:// URL); unset: the embedded DuckDB file at
+     * warehousePath. The same models run on either (dialect differences: src/engine/dialect.ts).
+     */
+    warehouseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'expected a postgres:// or postgresql:// URL')
+      .refine((v) => URL.canParse(v), 'not a valid URL')
+      .optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
     /** Order assumed for ambiguous short dates such as 1/2/11 when a file gives no clue. */
     defaultDateOrder: z.enum(['mdy', 'dmy']).default('mdy'),
@@ -149,6 +158,7 @@ export type StrataConfig = Readonly<z.infer<typeof configSchema> & { warehousePa
 const ENV_KEYS: Readonly<Record<string, keyof z.infer<typeof configSchema>>> = {
   STRATA_DATA_DIR: 'dataDir',
   STRATA_WAREHOUSE_PATH: 'warehousePath',
+  STRATA_WAREHOUSE_URL: 'warehouseUrl',
   STRATA_LOG_LEVEL: 'logLevel',
   STRATA_DEFAULT_DATE_ORDER: 'defaultDateOrder',
   STRATA_MAX_LINE_BYTES: 'maxLineBytes',

@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { modelsDir } from '../shared/index.js';
+import { migrationSql } from './dialect.js';
 import type { Warehouse } from './warehouse.js';
 
 export async function migrate(warehouse: Warehouse): Promise<readonly string[]> {
@@ -13,7 +14,7 @@ export async function migrate(warehouse: Warehouse): Promise<readonly string[]> 
   const applied: string[] = [];
   for (const name of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
     if (done.has(name)) continue;
-    const sql = readFileSync(path.join(dir, name), 'utf8');
+    const sql = migrationSql(warehouse.dialect, name, readFileSync(path.join(dir, name), 'utf8'));
     await warehouse.transaction(async (tx) => {
       await tx.execute(sql);
       await tx.execute('INSERT INTO meta.migrations VALUES ($name, now())', { name });
