@@ -286,44 +286,74 @@ CREATE OR REPLACE FUNCTION reference.rfm_segment(r_score integer, f_score intege
 `;
 
 /** Bumped whenever POSTGRES_COMPAT_SQL changes, so an older install is replaced. */
-export const POSTGRES_COMPAT_VERSION = 1;
+export const POSTGRES_COMPAT_VERSION = 3;
 
 /** DuckDB functions the shared SQL calls, with DuckDB's semantics, in schema strata_compat. */
 export const POSTGRES_COMPAT_SQL = String.raw`
 CREATE SCHEMA IF NOT EXISTS strata_compat;
 
--- TRY_CAST targets: NULL where DuckDB's TRY_CAST gives NULL (no exception per row).
-CREATE OR REPLACE FUNCTION strata_compat.try_numeric(v text) RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN v ~ '^\s*[+-]?([0-9][0-9_]*(\.[0-9_]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*$'
-              THEN replace(v, '_', '')::numeric END $$;
-CREATE OR REPLACE FUNCTION strata_compat.try_decimal(v text, p integer, s integer) RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN abs(round(n, s)) < 10::numeric ^ (p - s) THEN round(n, s) END
-  FROM (SELECT strata_compat.try_numeric(v) AS n) x $$;
-CREATE OR REPLACE FUNCTION strata_compat.try_integer(v text) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN abs(round(n)) <= 2147483647 THEN round(n)::integer END FROM (SELECT strata_compat.try_numeric(v) AS n) x $$;
-CREATE OR REPLACE FUNCTION strata_compat.try_bigint(v text) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN abs(round(n)) <= 9223372036854775807 THEN round(n)::bigint END FROM (SELECT strata_compat.try_numeric(v) AS n) x $$;
-CREATE OR REPLACE FUNCTION strata_compat.try_double(v text) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE
-    WHEN v ~ '^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*$' AND abs(v::numeric) < 1e308 THEN v::double precision
-    WHEN v ~* '^\s*[+-]?(inf|infinity|nan)\s*$' THEN v::double precision
-  END $$;
+-- TRY_CAST targets: NULL where DuckDB's TRY_CAST gives NULL, with no exception per row. PL/pgSQL,
+-- whose expression plans are cached per session (a non-inlined SQL function costs milliseconds a call).
+-- The parsers are declared VOLATILE on purpose: PostgreSQL then materialises the CTE that calls them
+-- instead of inlining it, which would evaluate each parse once per later reference (12 times a row).
+CREATE OR REPLACE FUNCTION strata_compat.try_numeric(v text) RETURNS numeric LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  IF v ~ '^\s*[+-]?([0-9][0-9_]*(\.[0-9_]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*$' THEN RETURN replace(v, '_', '')::numeric; END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION strata_compat.try_decimal(v text, p integer, s integer) RETURNS numeric LANGUAGE plpgsql VOLATILE AS $$
+DECLARE n numeric := round(strata_compat.try_numeric(v), s);
+BEGIN
+  IF abs(n) < 10::numeric ^ (p - s) THEN RETURN n; END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION strata_compat.try_integer(v text) RETURNS integer LANGUAGE plpgsql VOLATILE AS $$
+DECLARE n numeric := round(strata_compat.try_numeric(v));
+BEGIN
+  IF abs(n) <= 2147483647 THEN RETURN n::integer; END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION strata_compat.try_bigint(v text) RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
+DECLARE n numeric := round(strata_compat.try_numeric(v));
+BEGIN
+  IF abs(n) <= 9223372036854775807 THEN RETURN n::bigint; END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION strata_compat.try_double(v text) RETURNS double precision LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  IF v ~ '^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*$' THEN
+    IF abs(v::numeric) < 1e308 THEN RETURN v::double precision; END IF;
+  ELSIF v ~* '^\s*[+-]?(inf|infinity|nan)\s*$' THEN RETURN v::double precision;
+  END IF;
+  RETURN NULL;
+END $$;
 
 -- A real moment from its parts, or NULL (2011-02-30, 25:00): no exception per row.
 CREATE OR REPLACE FUNCTION strata_compat.timestamp_of(y integer, mo integer, d integer, h integer, mi integer, s double precision)
-RETURNS timestamp LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT CASE WHEN y BETWEEN 1 AND 9999 AND mo BETWEEN 1 AND 12 AND d >= 1 AND h BETWEEN 0 AND 23 AND mi BETWEEN 0 AND 59 AND s >= 0 AND s < 60
-                   AND d <= extract(day FROM make_date(y, mo, 1) + interval '1 month' - interval '1 day')
-              THEN make_timestamp(y, mo, d, h, mi, s) END $$;
-CREATE OR REPLACE FUNCTION strata_compat.try_timestamp(v text) RETURNS timestamp LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT strata_compat.timestamp_of(m[1]::integer, m[2]::integer, m[3]::integer, coalesce(m[4], '0')::integer, coalesce(m[5], '0')::integer,
-                                    coalesce(m[6], '0')::double precision)
-  FROM (SELECT regexp_match(v, '^\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T]([0-9]{1,2}):([0-9]{1,2})(?::([0-9]{1,2}(?:\.[0-9]+)?))?)?\s*$') AS m) x $$;
-CREATE OR REPLACE FUNCTION strata_compat.try_date(v text) RETURNS date LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+RETURNS timestamp LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE last_day integer := (ARRAY[31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[mo];
+BEGIN
+  IF mo = 2 AND ((y % 4 = 0 AND y % 100 <> 0) OR y % 400 = 0) THEN last_day := 29; END IF;
+  IF y BETWEEN 1 AND 9999 AND mo BETWEEN 1 AND 12 AND d BETWEEN 1 AND last_day AND h BETWEEN 0 AND 23 AND mi BETWEEN 0 AND 59
+     AND s >= 0 AND s < 60 THEN
+    RETURN make_timestamp(y, mo, d, h, mi, s);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION strata_compat.try_timestamp(v text) RETURNS timestamp LANGUAGE plpgsql VOLATILE AS $$
+DECLARE p text[];
+BEGIN
+  -- A match without capture groups (PostgreSQL's regex engine is slow at captures), then a split.
+  IF v IS NULL OR v !~ '^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([ T][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?)?\s*$' THEN RETURN NULL; END IF;
+  p := regexp_split_to_array(btrim(v), '[-: T]');
+  RETURN strata_compat.timestamp_of(p[1]::integer, p[2]::integer, p[3]::integer, coalesce(p[4], '0')::integer, coalesce(p[5], '0')::integer,
+                                    coalesce(p[6], '0')::double precision);
+END $$;
+CREATE OR REPLACE FUNCTION strata_compat.try_date(v text) RETURNS date LANGUAGE sql VOLATILE AS $$
   SELECT strata_compat.try_timestamp(v)::date $$;
 
 -- try_strptime(text, formats[]): the first format that matches wins, as in DuckDB.
-CREATE OR REPLACE FUNCTION strata_compat.try_strptime(v text, formats text[]) RETURNS timestamp LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+CREATE OR REPLACE FUNCTION strata_compat.try_strptime(v text, formats text[]) RETURNS timestamp LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
   f text; re text; spec text; fields text[]; m text[]; i integer; ch text;
   y integer; mo integer; d integer; h integer; mi integer; s double precision; t timestamp;
