@@ -10,7 +10,7 @@
  *   2. binds named `$params` as positional ones (`bindPostgresParams`), lists as text[];
  *   3. installs the DuckDB functions the SQL calls under the same names, with DuckDB's semantics
  *      (`POSTGRES_COMPAT_SQL`, schema strata_compat on the search path): year(), monthname(),
- *      date_diff(), strftime(), try_strptime(), median(), any_value(), len(), contains(),
+ *      date_diff(), strftime(), try_strptime(), median(), any_value(), len(), contains(), list_contains(),
  *      regexp_full_match(), json_extract(), json_type(), range(), round(double, n) that rounds half
  *      away from zero as DuckDB does, duckdb_tables()/duckdb_views()/duckdb_columns();
  *   4. replaces the DuckDB macros of models/ddl by PostgreSQL functions (`migrationSql`);
@@ -286,7 +286,7 @@ CREATE OR REPLACE FUNCTION reference.rfm_segment(r_score integer, f_score intege
 `;
 
 /** Bumped whenever POSTGRES_COMPAT_SQL changes, so an older install is replaced. */
-export const POSTGRES_COMPAT_VERSION = 3;
+export const POSTGRES_COMPAT_VERSION = 4;
 
 /** DuckDB functions the shared SQL calls, with DuckDB's semantics, in schema strata_compat. */
 export const POSTGRES_COMPAT_SQL = String.raw`
@@ -443,6 +443,7 @@ CREATE OR REPLACE FUNCTION strata_compat.round(x double precision, n integer) RE
 -- Lists and text.
 CREATE OR REPLACE FUNCTION strata_compat.len(a anyarray) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT cardinality(a)::bigint $$;
 CREATE OR REPLACE FUNCTION strata_compat.len(a text) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT length(a)::bigint $$;
+CREATE OR REPLACE FUNCTION strata_compat.list_contains(l anycompatiblearray, v anycompatible) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT v = ANY(l) $$;
 CREATE OR REPLACE FUNCTION strata_compat.contains(a text, b text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT strpos(a, b) > 0 $$;
 CREATE OR REPLACE FUNCTION strata_compat.regexp_full_match(a text, p text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT a ~ ('^(?:' || p || ')$') $$;
