@@ -42,4 +42,9 @@ export interface OpenWarehouseOptions {
   readonly disableExternalAccess?: boolean;
   readonly threads?: number;
   readonly memoryLimit?: string;
+  /**
+   * Close the database itself on close(), not only the connection, so another process can open
+   * the file next (DuckDB keeps a file locked while any instance of it is open in a process).
+   */
+  readonly releaseOnClose?: boolean;
 }

@@ -102,6 +102,7 @@ export async function openDuckDBWarehouse(options: OpenWarehouseOptions): Promis
     close: () =>
       queue.run(async () => {
         connection.closeSync();
+        if (options.releaseOnClose) instance.closeSync();
       }),
   };
 }
