@@ -21,12 +21,16 @@ export interface StepDispatcher {
 
 export async function createQueueDispatcher(config: StrataConfig, graph: AssetGraph): Promise<StepDispatcher> {
   const connection = queueConnection(config, 'strata-orchestrator');
+  // BullMQ leaves connections it was given open: each is closed here.
+  const connections = [connection];
   const prefix = bullPrefix(config);
   const queues = new Map<QueueName, { queue: Queue; events: QueueEvents }>();
   try {
     for (const name of QUEUES) {
       const queue = new Queue(bullQueueName(name), { connection, prefix });
-      const events = new QueueEvents(bullQueueName(name), { connection: queueConnection(config, `strata-orchestrator-events-${name}`), prefix });
+      const eventsConnection = queueConnection(config, `strata-orchestrator-events-${name}`);
+      connections.push(eventsConnection);
+      const events = new QueueEvents(bullQueueName(name), { connection: eventsConnection, prefix });
       queues.set(name, { queue, events });
       await events.waitUntilReady();
       const limit = config.queueConcurrency[name];
@@ -36,7 +40,7 @@ export async function createQueueDispatcher(config: StrataConfig, graph: AssetGr
     }
   } catch (error) {
     await Promise.allSettled([...queues.values()].flatMap(({ queue, events }) => [queue.close(), events.close()]));
-    connection.disconnect();
+    connections.forEach((c) => c.disconnect());
     throw new StrataError('STRATA_ERR_CONFIG', `the job queues in Redis could not be reached: ${describeError(error)}`, { cause: error });
   }
 
@@ -83,7 +87,7 @@ export async function createQueueDispatcher(config: StrataConfig, graph: AssetGr
     },
     async close() {
       await Promise.allSettled([...queues.values()].flatMap(({ queue, events }) => [queue.close(), events.close()]));
-      connection.disconnect();
+      connections.forEach((c) => c.disconnect());
     },
   };
 }

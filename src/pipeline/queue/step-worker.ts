@@ -116,10 +116,12 @@ export async function startWorker(config: StrataConfig, options: WorkerOptions =
   };
 
   const names = options.queues ?? QUEUES;
+  // BullMQ leaves connections it was given open: each is closed on close().
+  const connections = names.map((name) => queueConnection(config, `strata-worker-${id}-${name}`));
   const workers = names.map(
-    (name) =>
+    (name, i) =>
       new Worker(bullQueueName(name), processJob, {
-        connection: queueConnection(config, `strata-worker-${id}-${name}`),
+        connection: connections[i]!,
         prefix: bullPrefix(config),
         concurrency: options.concurrency ?? config.workerConcurrency,
         lockDuration: config.workerLockMs,
@@ -137,6 +139,7 @@ export async function startWorker(config: StrataConfig, options: WorkerOptions =
     async close() {
       await Promise.all(workers.map((w) => w.close()));
       await lease.close();
+      connections.forEach((c) => c.disconnect());
       redis.disconnect();
     },
   };
