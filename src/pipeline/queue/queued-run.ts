@@ -29,7 +29,7 @@ export async function withQueuedRun<T>(config: StrataConfig, work: (context: Que
   try {
     const url = serverWarehouseUrl(config);
     lease = url
-      ? serverWarehouseLease(await openWarehouse({ path: config.warehousePath, url } as Parameters<typeof openWarehouse>[0]), semaphore)
+      ? serverWarehouseLease(await openWarehouse({ path: config.warehousePath, url }), semaphore)
       : fileWarehouseLease(config, semaphore);
     const interruptedRuns = await lease.hold(async (warehouse) => {
       await migrate(warehouse);

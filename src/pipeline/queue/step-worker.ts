@@ -61,7 +61,7 @@ export async function startWorker(config: StrataConfig, options: WorkerOptions =
   let lease: WarehouseLease;
   const url = serverWarehouseUrl(config);
   if (url) {
-    const opened = await openWarehouse({ path: config.warehousePath, url } as Parameters<typeof openWarehouse>[0]);
+    const opened = await openWarehouse({ path: config.warehousePath, url });
     await migrate(opened);
     lease = serverWarehouseLease(opened, semaphore);
   } else {

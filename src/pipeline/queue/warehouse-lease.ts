@@ -19,8 +19,8 @@ export interface WarehouseLease {
   close(): Promise<void>;
 }
 
-/** The PostgreSQL adapter's URL when this build has one and it is set (the pg-warehouse branch adds it). */
-export const serverWarehouseUrl = (config: StrataConfig): string | undefined => (config as { warehouseUrl?: string }).warehouseUrl;
+/** Set for a server warehouse (PostgreSQL), which every process opens once; unset for a DuckDB file. */
+export const serverWarehouseUrl = (config: StrataConfig): string | undefined => config.warehouseUrl;
 
 /** The semaphore name of the DuckDB file: every process on every machine must name it alike. */
 export const fileResourceOf = (config: StrataConfig): string => `warehouse-file:${path.resolve(config.warehousePath)}`;
@@ -107,6 +107,7 @@ export function fileWarehouseLease(config: StrataConfig, semaphore: RedisSemapho
     execute: (sql, params) => hold((w) => w.execute(sql, params)),
     statementKinds: (sql) => hold((w) => w.statementKinds(sql)),
     transaction: (work) => hold((w) => w.transaction(work)),
+    copyFromCsv: (table, columns, file, options) => hold((w) => w.copyFromCsv(table, columns, file, options)),
     close: async () => {
       if (users > 0) throw new StrataError('STRATA_ERR_INTERNAL', 'the leased warehouse was closed while in use');
       await idle;
