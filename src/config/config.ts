@@ -155,9 +155,9 @@ const configSchema = z
     workerLockMs: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
     /** A job whose worker died this many times is failed instead of handed out again. */
     workerMaxStalls: z.coerce.number().int().min(1).max(100).default(3),
-    /** Jobs running at once across all workers, per queue (ingest, silver, gold); absent: no limit beyond the workers'. */
-    queueConcurrency: z.preprocess(jsonText, z.partialRecord(z.enum(['ingest', 'silver', 'gold']), z.number().int().min(1).max(1000))).default({}),
-    /** Holders at once across all workers, per named resource (a warehouse, an external host); absent: the built-in default. */
+    /** Jobs running at once across all workers, per queue (pull, ingest, silver, gold); absent: no limit beyond the workers'. */
+    queueConcurrency: z.preprocess(jsonText, z.partialRecord(z.enum(['pull', 'ingest', 'silver', 'gold']), z.number().int().min(1).max(1000))).default({}),
+    /** Holders at once across all workers, per named resource: an HTTP source's resource (default 1), `warehouse` (PostgreSQL; default unlimited). */
     resourceLimits: z.preprocess(jsonText, z.record(z.string().regex(/^[A-Za-z0-9_.:/-]{1,200}$/), z.number().int().min(1).max(1000))).default({}),
   })
   .strict()

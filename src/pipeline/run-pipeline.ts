@@ -13,7 +13,7 @@ import type { QualitySummary } from '../quality/index.js';
 import { StrataError, describeError, isStrataError, modelsDir } from '../shared/index.js';
 import { INGEST, QUALITY_SILVER, buildAssetGraph, type AssetDef, type AssetGraph } from './assets/index.js';
 import type { StepDispatcher } from './queue/step-dispatcher.js';
-import { partitionOf, runWarehouseAsset, type StepValue } from './steps/asset-step.js';
+import { partitionOf, runPullAsset, runWarehouseAsset, type StepValue } from './steps/asset-step.js';
 import { appendEvents, createEventBus, lastMaterializations, type PipelineEvent, type PipelineEventBus, type RunRequest } from './events/index.js';
 import { execute, type ExecutableStep, type StepContext, type StepOutcome } from './executor/index.js';
 import { httpPipelineSource, type PipelineSource, type PullResult } from './http-source/index.js';
@@ -174,15 +174,6 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
     // The day column of the partitioned models reading each model: those record what they changed.
     const readersColumn = new Map(graph.assets.flatMap((a) => (a.partitionColumn ? (a.reads ?? []).map((r) => [r, a.partitionColumn!] as const) : [])));
     const runAsset = async (asset: AssetDef, checks: typeof graph.checks, context: StepContext, partitions?: readonly string[]): Promise<{ changed: boolean; value: StepValue }> => {
-      if (asset.kind === 'http_source') {
-        const source = sources.find((s) => s.asset.key === asset.key)!;
-        const pull = await source.pull(context);
-        await log(
-          ...pull.pages.filter((p) => p.rows > 0).map((p): PipelineEvent => ({ kind: 'rows_written', runId, stepId: asset.key, asset: asset.key, partition: `page-${p.index}`, rows: p.rows })),
-          { kind: 'asset_materialized', runId, stepId: asset.key, asset: asset.key, rows: pull.rows },
-        );
-        return { changed: pull.rows > 0, value: { kind: 'http_source', pull } };
-      }
       // How a gold model builds: the days asked for, whole (--rebuild-gold), which days its readers need.
       const build: ModelBuildOptions = {
         ...(partitions ? { partitions } : {}),
@@ -194,13 +185,17 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
         await logTail;
         const done = await options.dispatcher.dispatch(
           {
-            runId, stepId: asset.key, asset: asset.key, partition: null, attempt: context.attempt, inputs, dateOrder: options.dateOrder ?? null, checks: checks.map((c) => c.name),
+            runId, stepId: asset.key, asset: asset.key, kind: asset.kind, partition: null, attempt: context.attempt, inputs, dateOrder: options.dateOrder ?? null, checks: checks.map((c) => c.name),
             build: { partitions: build.partitions ? [...build.partitions] : null, full: build.full ?? false, readersPartitionColumn: build.readersPartitionColumn ?? null },
           },
           context.signal,
         );
         workerOf.set(asset.key, done.worker);
         publish(done.events);
+        return { changed: done.changed, value: done.value };
+      }
+      if (asset.kind === 'http_source') {
+        const done = await runPullAsset(sources.find((s) => s.asset.key === asset.key)!, runId, context, (events) => log(...events));
         return { changed: done.changed, value: done.value };
       }
       const done = await runWarehouseAsset(warehouse, config, { runId, asset, checks, inputs, dateOrder: options.dateOrder, build }, (events) => log(...events));

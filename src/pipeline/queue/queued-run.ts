@@ -2,12 +2,8 @@
  * Sets up a run for queue execution: the warehouse as this process may use it beside the workers
  * (held only while used, for a DuckDB file) and the dispatcher that turns steps into jobs.
  */
-import path from 'node:path';
 import type { StrataConfig } from '../../config/index.js';
 import { migrate, openWarehouse, type Warehouse } from '../../engine/index.js';
-import { modelsDir } from '../../shared/index.js';
-import { buildAssetGraph } from '../assets/index.js';
-import { loadGoldModels } from '../model-graph.js';
 import { markInterruptedRuns } from '../run-store.js';
 import { queueConnection } from './queues.js';
 import { createRedisSemaphore } from './redis-semaphore.js';
@@ -35,7 +31,7 @@ export async function withQueuedRun<T>(config: StrataConfig, work: (context: Que
       await migrate(warehouse);
       return markInterruptedRuns(warehouse);
     });
-    dispatcher = await createQueueDispatcher(config, buildAssetGraph(loadGoldModels(path.join(modelsDir(), 'gold'))));
+    dispatcher = await createQueueDispatcher(config);
     return await work({ warehouse: lease.warehouse, dispatcher, interruptedRuns });
   } finally {
     await dispatcher?.close();

@@ -5,7 +5,7 @@ import { StrataError } from '../../shared/index.js';
 import type { AssetKind } from '../assets/index.js';
 
 /** One queue per kind of work, so each can have its own concurrency across all workers. */
-export const QUEUES = ['ingest', 'silver', 'gold'] as const;
+export const QUEUES = ['pull', 'ingest', 'silver', 'gold'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export function queueOf(kind: AssetKind): QueueName {
@@ -17,7 +17,7 @@ export function queueOf(kind: AssetKind): QueueName {
     case 'gold_model':
       return 'gold';
     case 'http_source':
-      throw new StrataError('STRATA_ERR_INTERNAL', 'HTTP pulls run in the orchestrating process, not on a queue');
+      return 'pull';
   }
 }
 

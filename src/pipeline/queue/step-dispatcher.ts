@@ -8,7 +8,6 @@
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { StrataConfig } from '../../config/index.js';
 import { StrataError, describeError } from '../../shared/index.js';
-import type { AssetGraph } from '../assets/index.js';
 import { QUEUES, bullPrefix, bullQueueName, queueConnection, queueOf, type QueueName } from './queues.js';
 import { STEP_JOB_VERSION, decodeError, decodeValue, jobIdOf, stepResultSchema, type StepJob, type StepSuccess } from './step-job.js';
 import type { PipelineEvent } from '../events/index.js';
@@ -19,7 +18,7 @@ export interface StepDispatcher {
   close(): Promise<void>;
 }
 
-export async function createQueueDispatcher(config: StrataConfig, graph: AssetGraph): Promise<StepDispatcher> {
+export async function createQueueDispatcher(config: StrataConfig): Promise<StepDispatcher> {
   const connection = queueConnection(config, 'strata-orchestrator');
   // BullMQ leaves connections it was given open: each is closed here.
   const connections = [connection];
@@ -46,9 +45,7 @@ export async function createQueueDispatcher(config: StrataConfig, graph: AssetGr
 
   return {
     async dispatch(job, signal) {
-      const asset = graph.assets.find((a) => a.key === job.asset);
-      if (!asset) throw new StrataError('STRATA_ERR_INTERNAL', `no asset ${job.asset} to dispatch`);
-      const { queue, events } = queues.get(queueOf(asset.kind))!;
+      const { queue, events } = queues.get(queueOf(job.kind))!;
       const added: Job = await queue.add(job.asset, { version: STEP_JOB_VERSION, ...job }, {
         jobId: jobIdOf(job),
         attempts: 1,

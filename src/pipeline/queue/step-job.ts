@@ -16,6 +16,8 @@ export const stepJobSchema = z
     runId: z.string().min(1),
     stepId: z.string().min(1),
     asset: z.string().min(1),
+    /** Which queue the job goes to, and what the worker runs. */
+    kind: z.enum(['http_source', 'ingest', 'quality_silver', 'gold_model']),
     /** Day partition, or null for a step over the whole asset. */
     partition: z.string().nullable(),
     /** The run's attempt number (1 = first); a worker that died does not use one up. */

@@ -14,7 +14,8 @@ import { describeError, modelsDir } from '../../shared/index.js';
 import { QUALITY_SILVER, buildAssetGraph, type AssetGraph } from '../assets/index.js';
 import { appendEvents, type PipelineEvent } from '../events/index.js';
 import { loadGoldModels } from '../model-graph.js';
-import { runWarehouseAsset, type StepValue } from '../steps/asset-step.js';
+import { configuredSourceAssets, httpPipelineSource, sourceResourceName, sourceSettings } from '../http-source/index.js';
+import { runPullAsset, runWarehouseAsset, type StepValue } from '../steps/asset-step.js';
 import { QUEUES, bullPrefix, bullQueueName, queueConnection, type QueueName } from './queues.js';
 import { createRedisSemaphore } from './redis-semaphore.js';
 import { STEP_JOB_VERSION, encodeError, encodeValue, stepJobSchema, type StepResult } from './step-job.js';
@@ -55,7 +56,9 @@ function recoveredValue(kind: string, name: string, rows: number): StepValue {
 
 export async function startWorker(config: StrataConfig, options: WorkerOptions = {}): Promise<RunningWorker> {
   const id = options.id ?? `${os.hostname()}:${process.pid}`;
-  const graph = options.graph ?? buildAssetGraph(loadGoldModels(path.join(modelsDir(), 'gold')));
+  const graph = options.graph ?? buildAssetGraph(loadGoldModels(path.join(modelsDir(), 'gold')), configuredSourceAssets(config));
+  // Jobs are never cut short here: SIGTERM lets running jobs finish (the grace period covers one).
+  const stopping = new AbortController();
   const redis = queueConnection(config, `strata-worker-${id}`);
   const semaphore = createRedisSemaphore(redis, { keyPrefix: config.redisKeyPrefix, leaseMs: config.workerLockMs });
   let lease: WarehouseLease;
@@ -84,6 +87,28 @@ export async function startWorker(config: StrataConfig, options: WorkerOptions =
     };
     const asset = graph.assets.find((a) => a.key === data.asset);
     if (!asset) return finish({ status: 'failed', worker: id, error: { code: 'STRATA_ERR_USAGE', message: `this worker has no asset ${data.asset}: are its models the orchestrator's?` } });
+    if (asset.kind === 'http_source') {
+      // An external resource admits STRATA_RESOURCE_LIMITS[resource] (default 1) pulls at once, counted across all workers.
+      try {
+        const name = asset.key.replace(/^http\./, '');
+        const resource = sourceResourceName(sourceSettings(config, name));
+        const permit = await semaphore.acquire([{ name: `resource:${resource}`, limit: config.resourceLimits[resource] ?? 1 }], stopping.signal);
+        try {
+          const logged: PipelineEvent[] = [];
+          const source = httpPipelineSource(config, name, data.runId);
+          const done = await runPullAsset(source, data.runId, { attempt: data.attempt, signal: stopping.signal }, async (events) => {
+            await lease.hold((warehouse) => appendEvents(warehouse, events));
+            logged.push(...events);
+          });
+          const rows = done.value.kind === 'http_source' ? done.value.pull.rows : 0;
+          return finish({ status: 'succeeded', changed: done.changed, rows, worker: id, recovered: false, value: encodeValue(done.value), events: logged as unknown as Record<string, unknown>[] });
+        } finally {
+          await permit.release();
+        }
+      } catch (error) {
+        return finish({ status: 'failed', worker: id, error: encodeError(error) });
+      }
+    }
     const checks = graph.checks.filter((c) => c.asset === asset.key && data.checks.includes(c.name));
     const extra = Object.entries(config.resourceLimits).filter(([name]) => name === 'warehouse' || name === `queue:${queueNameOf(job.queueName)}`).map(([name, limit]) => ({ name, limit }));
     try {

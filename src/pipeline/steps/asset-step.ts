@@ -12,7 +12,8 @@ import { TRANSACTION_RULES, evaluateQuality, loadReferenceData, type QualitySumm
 import { StrataError } from '../../shared/index.js';
 import { INGEST, QUALITY_SILVER, type AssetDef, type CheckDef } from '../assets/index.js';
 import { appendEvents, type PipelineEvent } from '../events/index.js';
-import type { PullResult } from '../http-source/index.js';
+import type { StepContext } from '../executor/index.js';
+import type { PipelineSource, PullResult } from '../http-source/index.js';
 import { materializeModel, type ModelBuild, type ModelBuildOptions } from './gold-model-step.js';
 import { buildSilver, type BatchAccount } from './silver-step.js';
 
@@ -46,6 +47,22 @@ export const partitionOf = (file: string): string => /(\d{4}-\d{2}-\d{2})/.exec(
 
 const pendingBatches = async (warehouse: Warehouse): Promise<number> =>
   (await warehouse.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM bronze.batches WHERE status = 'loaded'`))[0]?.n ?? 0;
+
+/** Pulls an HTTP source's pages into its landing folder; the pages' events go to `log`. */
+export async function runPullAsset(
+  source: PipelineSource,
+  runId: string,
+  context: StepContext,
+  log: (events: readonly PipelineEvent[]) => Promise<void>,
+): Promise<AssetStepResult> {
+  const key = source.asset.key;
+  const pull = await source.pull(context);
+  await log([
+    ...pull.pages.filter((p) => p.rows > 0).map((p): PipelineEvent => ({ kind: 'rows_written', runId, stepId: key, asset: key, partition: `page-${p.index}`, rows: p.rows })),
+    { kind: 'asset_materialized', runId, stepId: key, asset: key, rows: pull.rows },
+  ]);
+  return { changed: pull.rows > 0, value: { kind: 'http_source', pull }, committed: [] };
+}
 
 /**
  * `log` appends events outside any transaction (and publishes them); the events a transaction
