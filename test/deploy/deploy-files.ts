@@ -15,7 +15,6 @@ export const ADDED_BY_PENDING_BRANCHES = {
   settings: {
   } as Readonly<Record<string, string>>,
   commands: {
-    worker: 'redis-scale: `strata worker` takes BullMQ jobs',
   } as Readonly<Record<string, string>>,
   metrics: {
   } as Readonly<Record<string, string>>,
