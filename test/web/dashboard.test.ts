@@ -23,7 +23,7 @@ import {
 } from './harness.js';
 
 const executable = chromiumPath();
-const PAGES = ['overview', 'sales', 'customers', 'products', 'geography', 'insights', 'quality', 'pipeline', 'sql'] as const;
+const PAGES = ['overview', 'sales', 'customers', 'products', 'geography', 'insights', 'quality', 'health', 'pipeline', 'sql'] as const;
 const DRAW_BUDGET_MS = 1500;
 
 interface Kpi {
@@ -223,6 +223,46 @@ describe.skipIf(!executable)('dashboard in Chromium', () => {
     expect(Number(await attr(analyst, 'customer-revenue', 'data-value'))).toBe(detail.totals.revenue_gbp);
     await screenshot(analyst, 'analyst-customer-lookup');
   }, 90_000);
+
+  it('shows the health score per area with its formula, and the alerts, as the API has them', async () => {
+    interface Area {
+      score: number | null;
+      status: string;
+      formula: string;
+      inputs: Record<string, unknown>;
+    }
+    const page = await pageAs('viewer');
+    await go(page, '#/health');
+    await page.getByTestId('health-overall').waitFor();
+    const api = await apiWithPageToken<{ score: number | null; status: string; areas: Record<string, Area> }>(page, '/api/v1/health/score');
+    // Pipeline and quality come from stored runs and batches: the page shows exactly the API's figure.
+    for (const name of ['pipeline', 'quality']) {
+      const area = api.areas[name]!;
+      expect(area.score, `${name} has a score on the demo warehouse`).not.toBeNull();
+      expect(Number(await attr(page, `health-${name}`, 'data-score')), name).toBe(area.score);
+      expect(await attr(page, `health-${name}`, 'data-status'), `${name} status`).toBe(area.status);
+      expect(await page.getByTestId(`health-${name}`).textContent(), `${name} formula shown`).toContain(area.formula);
+    }
+    expect(Number(await attr(page, 'health-quality', 'data-score'))).toBeGreaterThan(90);
+    // Freshness and API errors move with the clock and the traffic: they are shown and in range.
+    for (const name of ['freshness', 'api', 'overall']) {
+      const score = await attr(page, `health-${name}`, 'data-score');
+      if (score !== '') expect(Number(score), name).toBeGreaterThanOrEqual(0);
+      if (score !== '') expect(Number(score), name).toBeLessThanOrEqual(100);
+      expect(['ok', 'degraded', 'critical', 'unknown']).toContain(await attr(page, `health-${name}`, 'data-status'));
+    }
+    const assets = (api.areas['freshness']!.inputs['assets'] as unknown[]).length;
+    expect(await page.getByTestId('freshness-table').locator('tbody tr').count()).toBe(assets);
+    const alerts = await apiWithPageToken<{ active: unknown[]; rules: unknown[]; history: unknown[] }>(page, '/api/v1/alerts?limit=100');
+    const rows = async (panel: string, table: string, expected: number): Promise<void> => {
+      if (expected === 0) expect(await page.getByTestId(panel).getByTestId('state-empty').count(), panel).toBe(1);
+      else expect(await page.getByTestId(table).locator('tbody tr').count(), table).toBe(expected);
+    };
+    await rows('alerts-active', 'alerts-active-table', alerts.active.length);
+    await rows('alert-rules', 'alert-rules-table', alerts.rules.length);
+    await rows('alert-history', 'alert-history-table', alerts.history.length);
+    await screenshot(page, 'viewer-health');
+  }, 60_000);
 
   it('shows an empty state and an error state instead of blank panels', async () => {
     const page = await pageAs('analyst');

@@ -4,12 +4,14 @@
  */
 import { ApiError, apiGet, apiPost, type Params } from './client';
 import type {
+  AlertsReport,
   AnomalyReport,
   ChurnReport,
   CohortMatrix,
   CountryReport,
   CustomerDetail,
   ForecastReport,
+  HealthScoreReport,
   Grain,
   KpiReport,
   Lineage,
@@ -101,6 +103,12 @@ export const getRuns = async (limit: number, signal?: AbortSignal) =>
   expect<{ readonly busy?: boolean; readonly runs: readonly RunWithSteps[] }>(await apiGet('/runs', { limit }, signal), 'runs', ['runs']);
 
 export const startRun = async (): Promise<unknown> => apiPost('/runs', {});
+
+export const getHealthScore = async (signal?: AbortSignal): Promise<HealthScoreReport> =>
+  expect(await apiGet('/health/score', {}, signal), 'health score', [], ['areas']);
+
+export const getAlerts = async (limit: number, signal?: AbortSignal): Promise<AlertsReport> =>
+  expect(await apiGet('/alerts', { limit }, signal), 'alerts', ['active', 'rules', 'history']);
 
 export const getLineage = async (signal?: AbortSignal): Promise<Lineage> => expect(await apiGet('/lineage', {}, signal), 'lineage', ['nodes', 'edges']);
 

@@ -318,3 +318,58 @@ export interface SqlResult {
   readonly truncated: boolean;
   readonly duration_ms: number;
 }
+
+export type HealthStatus = 'ok' | 'degraded' | 'critical' | 'unknown';
+
+export interface HealthArea {
+  readonly score: number | null;
+  readonly status: HealthStatus;
+  readonly formula: string;
+  readonly inputs: Readonly<Record<string, unknown>>;
+}
+
+export type HealthAreaName = 'pipeline' | 'freshness' | 'quality' | 'api';
+
+export interface HealthScoreReport {
+  readonly as_of: string;
+  readonly score: number | null;
+  readonly status: HealthStatus;
+  readonly formula: string;
+  readonly areas: Readonly<Record<HealthAreaName, HealthArea>>;
+}
+
+export interface ActiveAlert {
+  readonly fingerprint: string;
+  readonly rule: string;
+  readonly severity: string | null;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly status: 'pending' | 'firing';
+  readonly since: string | null;
+  readonly fired_at: string | null;
+  readonly value: number | null;
+  readonly summary: string | null;
+}
+
+export interface AlertRule {
+  readonly name: string;
+  readonly severity: string;
+  readonly source: string;
+  readonly condition: string;
+  readonly for_seconds: number;
+}
+
+export interface AlertEvent {
+  readonly event_id: number;
+  readonly occurred_at: string;
+  readonly rule: string;
+  readonly severity: string | null;
+  readonly kind: string;
+  readonly value: number | null;
+  readonly summary: string | null;
+}
+
+export interface AlertsReport {
+  readonly active: readonly ActiveAlert[];
+  readonly rules: readonly AlertRule[];
+  readonly history: readonly AlertEvent[];
+}

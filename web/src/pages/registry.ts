@@ -19,6 +19,7 @@ export const PAGES: readonly PageSpec[] = [
   { path: '/geography', label: 'Geography', minRole: 'viewer', load: () => import('./geography-page') },
   { path: '/insights', label: 'Anomalies & forecast', minRole: 'viewer', load: () => import('./insights-page') },
   { path: '/quality', label: 'Data quality', minRole: 'viewer', load: () => import('./quality-page') },
+  { path: '/health', label: 'Health & alerts', minRole: 'viewer', load: () => import('./health-page') },
   { path: '/pipeline', label: 'Pipeline', minRole: 'engineer', load: () => import('./pipeline-page') },
   { path: '/sql', label: 'SQL console', minRole: 'analyst', load: () => import('./sql-page') },
 ];
