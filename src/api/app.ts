@@ -4,7 +4,6 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -102,7 +101,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const signer = createTokenSigner(deps.secrets.jwtKey, settings.accessTokenTtlSeconds);
   const apiKeys = registerAuth(app, { signer, db: deps.reader });
   registerCache(app, cache, metrics);
-  await app.register(multipart, { limits: { fileSize: settings.uploadLimitBytes, files: 20, fields: 10, parts: 30, headerPairs: 200 }, throwFileSizeLimit: true });
 
   app.addSchema(ErrorResponse);
   await app.register(swagger, {

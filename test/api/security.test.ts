@@ -135,6 +135,19 @@ describe('roles are enforced on the server', () => {
     if (status === 403) expect(response.json().error.code).toBe('STRATA_ERR_FORBIDDEN');
   });
 
+  it('a cached answer is never served past the role check (the cache is looked up after it)', async () => {
+    const url = '/api/v1/sales?limit=2&sort=line_total_gbp&order=desc';
+    const as = (role: keyof typeof ROLE_USERS) => h.inject({ method: 'GET', url, headers: { authorization: `Bearer ${h.tokens[role]}` } });
+    await as('analyst');
+    const hit = await as('analyst');
+    expect(hit.statusCode).toBe(200);
+    expect(hit.headers['x-cache']).toBe('HIT');
+    const refused = await as('viewer');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.headers['x-cache']).toBeUndefined();
+    expect((await h.inject({ method: 'GET', url })).statusCode).toBe(401);
+  });
+
   it('a viewer cannot make itself admin', async () => {
     const response = await h.inject({ method: 'POST', url: '/api/v1/admin/users', headers: { authorization: `Bearer ${h.tokens.viewer}` }, payload: { username: 'vera', password: 'x'.repeat(20), role: 'admin' } });
     expect(response.statusCode).toBe(403);
@@ -276,6 +289,10 @@ describe('errors', () => {
       'STRATA_ERR_BAD_REQUEST',
     );
     await expectError(await h.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'content-type': 'text/xml' }, payload: '<a/>' }), 415, 'STRATA_ERR_UNSUPPORTED_MEDIA_TYPE');
+    // Multipart is parsed only by the upload route (its own scope); anywhere else it is a 415.
+    const form = { 'content-type': 'multipart/form-data; boundary=x', authorization: `Bearer ${h.tokens.engineer}` };
+    const multipartBody = '--x\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\na,b\r\n--x--\r\n';
+    await expectError(await h.inject({ method: 'POST', url: '/api/v1/ingest/transactions', headers: { ...form, 'idempotency-key': 'multipart-elsewhere' }, payload: multipartBody }), 415, 'STRATA_ERR_UNSUPPORTED_MEDIA_TYPE');
     const bad = await h.get('/api/v1/kpis?from=2011-13-40', 'viewer');
     await expectError(bad, 400, 'STRATA_ERR_BAD_REQUEST');
     expect(bad.data.error.parameter).toBe('from');
