@@ -6,10 +6,14 @@ WITH customer_lines AS (
 ),
 
 home_country AS (
-    -- Ties go to the first country by name, so rebuilds agree.
-    SELECT customer_id, arg_min(country, (-lines, country)) AS country
-    FROM (SELECT customer_id, country, count(*) AS lines FROM customer_lines GROUP BY 1, 2)
-    GROUP BY 1
+    -- The country of most lines; ties go to the first country by name, so rebuilds agree.
+    SELECT customer_id, country
+    FROM (
+        SELECT customer_id, country, row_number() OVER (PARTITION BY customer_id ORDER BY count(*) DESC, country) AS pick
+        FROM customer_lines
+        GROUP BY customer_id, country
+    ) AS ranked
+    WHERE pick = 1
 ),
 
 activity AS (

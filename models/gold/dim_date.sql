@@ -5,8 +5,8 @@ WITH bounds AS (
 ),
 
 days AS (
-    SELECT unnest(generate_series(first_day, last_day, INTERVAL 1 DAY))::DATE AS date
-    FROM bounds
+    SELECT g.day::DATE AS date
+    FROM bounds, generate_series(first_day, last_day, INTERVAL '1 day') AS g(day)
     WHERE first_day IS NOT NULL
 )
 

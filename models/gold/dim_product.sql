@@ -5,14 +5,14 @@ WITH lines AS (
 ),
 
 descriptions AS (
-    -- Ties go to the first description by name, so rebuilds agree.
-    SELECT stock_code, arg_min(description, (-uses, description)) AS description
+    -- The most used description; ties go to the first by name, so rebuilds agree.
+    SELECT stock_code, description
     FROM (
-        SELECT stock_code, description, count(*) AS uses
+        SELECT stock_code, description, row_number() OVER (PARTITION BY stock_code ORDER BY count(*) DESC, description) AS pick
         FROM lines WHERE description IS NOT NULL
-        GROUP BY 1, 2
-    )
-    GROUP BY 1
+        GROUP BY stock_code, description
+    ) AS ranked
+    WHERE pick = 1
 )
 
 SELECT

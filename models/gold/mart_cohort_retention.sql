@@ -31,7 +31,7 @@ SELECT
     a.months_since_first,
     s.cohort_size::INTEGER AS cohort_size,
     a.active_customers::INTEGER AS active_customers,
-    round(a.active_customers / s.cohort_size, 4)::DOUBLE AS retention_rate
+    round(a.active_customers::DOUBLE / s.cohort_size, 4)::DOUBLE AS retention_rate
 FROM activity AS a
 JOIN sizes AS s USING (cohort_month)
 ORDER BY a.cohort_month, a.months_since_first

@@ -20,8 +20,8 @@ SELECT
     coalesce(b.orders, 0)::INTEGER AS orders,
     coalesce(b.customers, 0)::INTEGER AS customers,
     coalesce(b.units, 0)::BIGINT AS units,
-    CASE WHEN b.orders > 0 THEN round(b.sales_gbp / b.orders, 2) END::DECIMAL(18, 2) AS avg_order_value_gbp,
-    round(b.revenue_gbp / sum(b.revenue_gbp) OVER (), 6)::DOUBLE AS revenue_share
+    CASE WHEN b.orders > 0 THEN round(b.sales_gbp::DOUBLE / b.orders, 2) END::DECIMAL(18, 2) AS avg_order_value_gbp,
+    round(b.revenue_gbp::DOUBLE / (sum(b.revenue_gbp) OVER ())::DOUBLE, 6)::DOUBLE AS revenue_share
 FROM by_country AS b
 JOIN gold.dim_country AS c USING (country_key)
 ORDER BY b.revenue_gbp DESC, c.country

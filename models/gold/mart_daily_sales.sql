@@ -26,8 +26,8 @@ SELECT
     coalesce(x.customers, 0)::INTEGER AS customers,
     coalesce(x.units, 0)::BIGINT AS units,
     coalesce(x.lines, 0)::INTEGER AS lines,
-    CASE WHEN x.orders > 0 THEN round(x.sales_gbp / x.orders, 2) END::DECIMAL(18, 2) AS avg_order_value_gbp,
-    CASE WHEN x.sales_gbp > 0 THEN round(coalesce(x.returns_gbp, 0) / x.sales_gbp, 4) END::DOUBLE AS return_rate
+    CASE WHEN x.orders > 0 THEN round(x.sales_gbp::DOUBLE / x.orders, 2) END::DECIMAL(18, 2) AS avg_order_value_gbp,
+    CASE WHEN x.sales_gbp > 0 THEN round(coalesce(x.returns_gbp, 0)::DOUBLE / x.sales_gbp::DOUBLE, 4) END::DOUBLE AS return_rate
 FROM gold.dim_date AS d
 LEFT JOIN daily AS x USING (date_key)
 ORDER BY d.date

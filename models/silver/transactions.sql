@@ -3,7 +3,7 @@
 WITH accepted AS (
     SELECT t.*
     FROM _typed AS t
-    ANTI JOIN _error_lines AS e ON e.batch_id = t.batch_id AND e.line = t.line
+    WHERE NOT EXISTS (SELECT 1 FROM _error_lines AS e WHERE e.batch_id = t.batch_id AND e.line = t.line)
 ),
 
 -- Classify each distinct stock code once, not each row against every pattern. (Codes of the
@@ -52,17 +52,23 @@ flagged AS (
 
 -- The first occurrence of each transaction wins; later ones are exact duplicates. Only keys seen
 -- more than once need a winner, so this is one grouping, not a sort of every row by key. It reads
--- the three columns it needs from the stage, so no CTE is read twice (and copied).
+-- the three columns it needs from the stage, so no CTE is read twice (and copied). A place is
+-- (batch_order, line) packed into one BIGINT (lines stay below 2^32), which orders as the pair does
+-- and which both engines compare (no struct values on PostgreSQL).
 repeated AS (
-    SELECT t.transaction_key, min({'batch_order': t.batch_order, 'source_line': t.line}) AS first_place
+    SELECT t.transaction_key, min(t.batch_order * 4294967296 + t.line) AS first_place
     FROM _typed AS t
-    ANTI JOIN _error_lines AS e ON e.batch_id = t.batch_id AND e.line = t.line
-    GROUP BY 1
+    WHERE NOT EXISTS (SELECT 1 FROM _error_lines AS e WHERE e.batch_id = t.batch_id AND e.line = t.line)
+    GROUP BY t.transaction_key
     HAVING count(*) > 1
 )
 
-SELECT f.* EXCLUDE (batch_order)
+SELECT
+    f.invoice_no, f.stock_code, f.description, f.quantity, f.invoice_ts, f.invoice_date, f.unit_price_gbp, f.line_total_gbp,
+    f.customer_id, f.country, f.country_code, f.is_cancellation, f.is_return, f.is_non_product, f.is_guest, f.dq_warnings,
+    f.transaction_key, f.batch_id, f.source_file, f.source_line
 FROM flagged AS f
-ANTI JOIN repeated AS r
-    ON r.transaction_key = f.transaction_key
-    AND r.first_place <> {'batch_order': f.batch_order, 'source_line': f.source_line}
+WHERE NOT EXISTS (
+    SELECT 1 FROM repeated AS r
+    WHERE r.transaction_key = f.transaction_key AND r.first_place <> f.batch_order * 4294967296 + f.source_line
+)

@@ -32,10 +32,10 @@ export async function withWarehouse<T>(ctx: CommandContext, work: (warehouse: Wa
 
 /** Read-only access for analysts: the engine refuses writes and file access. */
 export async function withReadOnlyWarehouse<T>(ctx: CommandContext, work: (warehouse: Warehouse) => Promise<T>): Promise<T> {
-  if (!existsSync(ctx.config.warehousePath)) {
+  if (!ctx.config.warehouseUrl && !existsSync(ctx.config.warehousePath)) {
     throw new StrataError('STRATA_ERR_USAGE', `there is no warehouse at ${ctx.config.warehousePath} yet: run \`strata run <files>\` (or \`npm start\`) first`);
   }
-  const warehouse = await openWarehouse({ path: ctx.config.warehousePath, readOnly: true, disableExternalAccess: true });
+  const warehouse = await openWarehouse({ path: ctx.config.warehousePath, url: ctx.config.warehouseUrl, readOnly: true, disableExternalAccess: true });
   try {
     return await work(warehouse);
   } finally {

@@ -21,6 +21,7 @@ import { register as registerAlerts } from './commands/alerts/index.js';
 import { register as registerPull } from './commands/pull/index.js';
 import { register as registerDocs } from './commands/docs/index.js';
 import { register as registerDaemon } from './commands/daemon/index.js';
+import { register as registerWorker } from './commands/worker/index.js';
 
 const program = new Command()
   .name('strata')
@@ -32,7 +33,7 @@ const program = new Command()
   .configureOutput({ outputError: (text, write) => write(text) })
   .exitOverride();
 
-for (const register of [registerRun, registerIngest, registerQuality, registerStatus, registerQuery, registerGenerate, registerDemo, registerServe, registerUsers, registerKeys, registerStream, registerRuns, registerLineage, registerAlerts, registerPull, registerDocs, registerDaemon]) register(program);
+for (const register of [registerRun, registerIngest, registerQuality, registerStatus, registerQuery, registerGenerate, registerDemo, registerServe, registerUsers, registerKeys, registerStream, registerRuns, registerLineage, registerAlerts, registerPull, registerDocs, registerDaemon, registerWorker]) register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -78,6 +78,15 @@ const configSchema = z
   .object({
     dataDir: z.string().min(1).default('data'),
     warehousePath: z.string().min(1).optional(),
+    /**
+     * PostgreSQL warehouse (postgres:// or postgresql:// URL); unset: the embedded DuckDB file at
+     * warehousePath. The same models run on either (dialect differences: src/engine/dialect.ts).
+     */
+    warehouseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'expected a postgres:// or postgresql:// URL')
+      .refine((v) => URL.canParse(v), 'not a valid URL')
+      .optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
     /** Order assumed for ambiguous short dates such as 1/2/11 when a file gives no clue. */
     defaultDateOrder: z.enum(['mdy', 'dmy']).default('mdy'),
@@ -138,8 +147,25 @@ const configSchema = z
       .preprocess(jsonText, z.array(scheduleSchema).max(50))
       .default([{ name: 'nightly', cron: '0 2 * * *', timezone: 'UTC', job: 'full' }])
       .refine((list) => new Set(list.map((s) => s.name)).size === list.length, 'schedule names must be unique'),
+    /** `in-process`: the run executes its steps itself; `queue`: steps become BullMQ jobs on Redis for `strata worker`. */
+    execution: z.enum(['in-process', 'queue']).default('in-process'),
+    /** Jobs one `strata worker` process runs at once (per queue). */
+    workerConcurrency: z.coerce.number().int().min(1).max(64).default(2),
+    /** A worker that stops renewing its job lock for this long is presumed dead; its job goes to another worker. */
+    workerLockMs: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+    /** A job whose worker died this many times is failed instead of handed out again. */
+    workerMaxStalls: z.coerce.number().int().min(1).max(100).default(3),
+    /** Jobs running at once across all workers, per queue (pull, ingest, silver, gold); absent: no limit beyond the workers'. */
+    queueConcurrency: z.preprocess(jsonText, z.partialRecord(z.enum(['pull', 'ingest', 'silver', 'gold']), z.number().int().min(1).max(1000))).default({}),
+    /** Holders at once across all workers, per named resource: an HTTP source's resource (default 1), `warehouse` (PostgreSQL; default unlimited). */
+    resourceLimits: z.preprocess(jsonText, z.record(z.string().regex(/^[A-Za-z0-9_.:/-]{1,200}$/), z.number().int().min(1).max(1000))).default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((value, context) => {
+    if (value.execution === 'queue' && !value.redisUrl) {
+      context.addIssue({ code: 'custom', path: ['execution'], message: 'queue execution needs STRATA_REDIS_URL (the BullMQ queues live in Redis)' });
+    }
+  });
 
 export type HttpSourceSettings = Readonly<z.infer<typeof httpSourceSchema>>;
 export type ScheduleSettings = Readonly<z.infer<typeof scheduleSchema>>;
@@ -149,6 +175,7 @@ export type StrataConfig = Readonly<z.infer<typeof configSchema> & { warehousePa
 const ENV_KEYS: Readonly<Record<string, keyof z.infer<typeof configSchema>>> = {
   STRATA_DATA_DIR: 'dataDir',
   STRATA_WAREHOUSE_PATH: 'warehousePath',
+  STRATA_WAREHOUSE_URL: 'warehouseUrl',
   STRATA_LOG_LEVEL: 'logLevel',
   STRATA_DEFAULT_DATE_ORDER: 'defaultDateOrder',
   STRATA_MAX_LINE_BYTES: 'maxLineBytes',
@@ -176,6 +203,12 @@ const ENV_KEYS: Readonly<Record<string, keyof z.infer<typeof configSchema>>> = {
   STRATA_SENSOR_INTERVAL_MS: 'sensorIntervalMs',
   STRATA_SENSOR_SETTLE_MS: 'sensorSettleMs',
   STRATA_SCHEDULES: 'schedules',
+  STRATA_EXECUTION: 'execution',
+  STRATA_WORKER_CONCURRENCY: 'workerConcurrency',
+  STRATA_WORKER_LOCK_MS: 'workerLockMs',
+  STRATA_WORKER_MAX_STALLS: 'workerMaxStalls',
+  STRATA_QUEUE_CONCURRENCY: 'queueConcurrency',
+  STRATA_RESOURCE_LIMITS: 'resourceLimits',
 };
 
 /** Builds a frozen config from overrides and the environment; names the bad variable on error. */

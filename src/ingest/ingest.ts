@@ -10,6 +10,7 @@ import { StrataError } from '../shared/index.js';
 import { batchIdFor, loadGroup, type DateOrder, type LoadedBatch } from './bronze-load.js';
 import { discoverFiles, type InputFile } from './discover.js';
 import { prepareFile, type PreparedFile } from './prepare-file.js';
+import { ingestThroughStaging } from './staged-ingest.js';
 
 export interface IngestOptions {
   readonly runId: string;
@@ -47,6 +48,16 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 }
 
 export async function ingestPaths(warehouse: Warehouse, targets: readonly string[], options: IngestOptions): Promise<IngestReport> {
+  if (warehouse.dialect !== 'duckdb') return ingestThroughStaging(warehouse, targets, options, ingestInto);
+  return ingestInto(warehouse, warehouse, targets, options);
+}
+
+/**
+ * `catalog` is where loaded batches are looked up and failures recorded; `engine` is the DuckDB
+ * that reads the files into its bronze (the same warehouse, or a staging one for PostgreSQL).
+ */
+async function ingestInto(catalog: Warehouse, engine: Warehouse, targets: readonly string[], options: IngestOptions): Promise<IngestReport> {
+  const warehouse = engine;
   const inputs: InputFile[] = targets.flatMap((target) => [...discoverFiles(target)]);
   const prepared = await mapLimit(inputs, options.concurrency, (input) => prepareFile(input, options));
   const outcomes = new Map<InputFile, FileOutcome>();
@@ -55,7 +66,7 @@ export async function ingestPaths(warehouse: Warehouse, targets: readonly string
   const hashes = prepared.flatMap((p) => (p.ok ? [p.file.contentHash] : []));
   const known = new Map(
     (hashes.length
-      ? await warehouse.query<{ content_hash: string; batch_id: string; file_path: string }>(
+      ? await catalog.query<{ content_hash: string; batch_id: string; file_path: string }>(
           'SELECT content_hash, batch_id, file_path FROM bronze.batches WHERE content_hash IN (SELECT unnest($hashes))',
           { hashes },
         )
@@ -89,7 +100,7 @@ export async function ingestPaths(warehouse: Warehouse, targets: readonly string
     const converted = prepared.flatMap((p) => (p.ok && p.file.convertedFrom ? [p.file.readPath] : []));
     await Promise.all(converted.map((file) => rm(file, { force: true })));
   }
-  await recordFailures(warehouse, options.runId, [...outcomes.values()]);
+  await recordFailures(catalog, options.runId, [...outcomes.values()]);
 
   const files = inputs.map((input) => outcomes.get(input)!);
   return {

@@ -18,3 +18,4 @@ export * from './partitions/index.js';
 export * from './sensor/index.js';
 export * from './schedule/index.js';
 export * from './daemon/index.js';
+export * from './queue/index.js';

@@ -6,6 +6,7 @@ import { markInterruptedRuns } from './run-store.js';
 export async function openProjectWarehouse(config: StrataConfig): Promise<{ warehouse: Warehouse; interruptedRuns: number }> {
   const warehouse = await openWarehouse({
     path: config.warehousePath,
+    url: config.warehouseUrl,
     ...(config.duckdbThreads ? { threads: config.duckdbThreads } : {}),
     ...(config.duckdbMemoryLimit ? { memoryLimit: config.duckdbMemoryLimit } : {}),
   });

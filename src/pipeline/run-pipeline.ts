@@ -8,10 +8,12 @@
 import path from 'node:path';
 import type { StrataConfig } from '../config/index.js';
 import type { Warehouse } from '../engine/index.js';
-import { discoverFiles, ingestPaths, type DateOrder, type FileOutcome, type IngestReport } from '../ingest/index.js';
-import { TRANSACTION_RULES, evaluateQuality, loadReferenceData, type QualitySummary } from '../quality/index.js';
+import { discoverFiles, type DateOrder, type FileOutcome } from '../ingest/index.js';
+import type { QualitySummary } from '../quality/index.js';
 import { StrataError, describeError, isStrataError, modelsDir } from '../shared/index.js';
 import { INGEST, QUALITY_SILVER, buildAssetGraph, type AssetDef, type AssetGraph } from './assets/index.js';
+import type { StepDispatcher } from './queue/step-dispatcher.js';
+import { partitionOf, runPullAsset, runWarehouseAsset, type StepValue } from './steps/asset-step.js';
 import { appendEvents, createEventBus, lastMaterializations, type PipelineEvent, type PipelineEventBus, type RunRequest } from './events/index.js';
 import { execute, type ExecutableStep, type StepContext, type StepOutcome } from './executor/index.js';
 import { httpPipelineSource, type PipelineSource, type PullResult } from './http-source/index.js';
@@ -20,8 +22,10 @@ import { plan, type PlanState } from './planner/index.js';
 import type { ResourceRegistry } from './resilience/index.js';
 import { finishRun, recordStep, startRun, type RunStatus } from './run-store.js';
 import type { CheckOutcome, GoldResult } from './steps/gold-step.js';
-import { materializeModel, type ModelBuild } from './steps/gold-model-step.js';
-import { buildSilver, type BatchAccount } from './steps/silver-step.js';
+import type { ModelBuildOptions } from './steps/gold-model-step.js';
+import type { BatchAccount } from './steps/silver-step.js';
+
+export { partitionOf };
 
 export interface PipelineOptions {
   readonly inputs: readonly string[];
@@ -54,6 +58,8 @@ export interface PipelineOptions {
   readonly partitions?: readonly string[];
   /** `partitioned`: build only the partitioned assets and what they read (a per-day backfill's day). */
   readonly scope?: 'partitioned';
+  /** Queue execution: warehouse steps become jobs for `strata worker` processes (see src/pipeline/queue). */
+  readonly dispatcher?: StepDispatcher;
 }
 
 export interface Totals {
@@ -84,15 +90,6 @@ const sumTotals = (accounts: readonly BatchAccount[]): Totals => ({
   rows_quarantined: accounts.reduce((s, a) => s + a.rows_quarantined, 0),
   duplicates_removed: accounts.reduce((s, a) => s + a.duplicates_removed, 0),
 });
-
-/** Day partition of a landing file (files are named by day), else its name. */
-export const partitionOf = (file: string): string => /(\d{4}-\d{2}-\d{2})/.exec(path.basename(file))?.[1] ?? path.basename(file);
-
-type StepValue =
-  | { readonly kind: 'http_source'; readonly pull: PullResult }
-  | { readonly kind: 'ingest'; readonly report: IngestReport }
-  | { readonly kind: 'quality_silver'; readonly summary: QualitySummary; readonly accounts: readonly BatchAccount[] }
-  | { readonly kind: 'gold_model'; readonly build: ModelBuild };
 
 async function readState(warehouse: Warehouse, graph: AssetGraph): Promise<PlanState> {
   const [{ pending } = { pending: 0 }] = await warehouse.query<{ pending: number }>(`SELECT count(*)::INTEGER AS pending FROM bronze.batches WHERE status = 'loaded'`);
@@ -165,7 +162,8 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
         id: planned.id,
         deps: planned.deps,
         when: planned.when,
-        resource: asset.writes ? 'warehouse-writer' : undefined,
+        // Queued steps are kept apart by the workers' Redis semaphores instead.
+        resource: asset.writes && !options.dispatcher ? 'warehouse-writer' : undefined,
         timeoutMs: asset.timeoutMs,
         retry: asset.retry,
         run: (context: StepContext) => runAsset(asset, checks, context, planned.partitions),
@@ -176,68 +174,39 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
     // The day column of the partitioned models reading each model: those record what they changed.
     const readersColumn = new Map(graph.assets.flatMap((a) => (a.partitionColumn ? (a.reads ?? []).map((r) => [r, a.partitionColumn!] as const) : [])));
     const runAsset = async (asset: AssetDef, checks: typeof graph.checks, context: StepContext, partitions?: readonly string[]): Promise<{ changed: boolean; value: StepValue }> => {
-      if (asset.kind === 'http_source') {
-        const source = sources.find((s) => s.asset.key === asset.key)!;
-        const pull = await source.pull(context);
-        await log(
-          ...pull.pages.filter((p) => p.rows > 0).map((p): PipelineEvent => ({ kind: 'rows_written', runId, stepId: asset.key, asset: asset.key, partition: `page-${p.index}`, rows: p.rows })),
-          { kind: 'asset_materialized', runId, stepId: asset.key, asset: asset.key, rows: pull.rows },
-        );
-        return { changed: pull.rows > 0, value: { kind: 'http_source', pull } };
-      }
-      if (asset.kind === 'ingest') {
-        const report = await ingestPaths(warehouse, inputs, {
-          runId,
-          stagingDir: path.join(config.dataDir, 'staging'),
-          maxLineBytes: config.maxLineBytes,
-          concurrency: config.ingestConcurrency,
-          defaultDateOrder: config.defaultDateOrder,
-          dateOrder: options.dateOrder,
-        });
-        const loaded = report.files.flatMap((f) => (f.status === 'loaded' ? [f] : []));
-        await log(
-          ...loaded.map((f): PipelineEvent => ({ kind: 'rows_written', runId, stepId: INGEST, asset: INGEST, partition: partitionOf(f.file), rows: f.batch.rowsIn })),
-          ...(loaded.length ? [{ kind: 'asset_materialized', runId, stepId: INGEST, asset: INGEST, rows: report.rowsIn } as const] : []),
-        );
-        return { changed: report.loaded > 0, value: { kind: 'ingest', report } };
-      }
-      if (asset.kind === 'quality_silver') {
-        let committed: PipelineEvent[] = [];
-        const value = await warehouse.transaction(async (tx) => {
-          await loadReferenceData(tx);
-          const summary = await evaluateQuality(tx, runId, TRANSACTION_RULES);
-          const accounts = summary.batches > 0 ? await buildSilver(tx) : [];
-          // Rows written per day of the data (not of the file): the day partitions downstream rebuild.
-          const days = accounts.length
-            ? await tx.query<{ day: string; rows: number }>(
-                `SELECT strftime(invoice_date, '%Y-%m-%d') AS day, count(*)::INTEGER AS rows FROM silver.transactions WHERE list_contains($batches, batch_id) GROUP BY 1 ORDER BY 1`,
-                { batches: accounts.map((a) => a.batch_id) },
-              )
-            : [];
-          committed = accounts.length
-            ? [
-                ...days.map((d): PipelineEvent => ({ kind: 'rows_written', runId, stepId: QUALITY_SILVER, asset: QUALITY_SILVER, partition: d.day, rows: d.rows })),
-                { kind: 'asset_materialized', runId, stepId: QUALITY_SILVER, asset: QUALITY_SILVER, rows: sumTotals(accounts).rows_to_silver },
-              ]
-            : [];
-          // Committed with silver: the planner's view of "silver changed" can never run ahead of the data.
-          await appendEvents(tx, committed);
-          return { summary, accounts };
-        });
-        publish(committed);
-        return { changed: value.accounts.length > 0, value: { kind: 'quality_silver', ...value } };
-      }
-      const build = await materializeModel(warehouse, runId, asset, checks, (events) => log(...events), {
+      // How a gold model builds: the days asked for, whole (--rebuild-gold), which days its readers need.
+      const build: ModelBuildOptions = {
         ...(partitions ? { partitions } : {}),
         full: Boolean(options.forceGold),
         ...(readersColumn.has(asset.key) ? { readersPartitionColumn: readersColumn.get(asset.key)! } : {}),
-      });
-      publish(build.events);
-      return { changed: true, value: { kind: 'gold_model', build } };
+      };
+      if (options.dispatcher) {
+        // step_started is in the log before a worker can write the step's own events.
+        await logTail;
+        const done = await options.dispatcher.dispatch(
+          {
+            runId, stepId: asset.key, asset: asset.key, kind: asset.kind, partition: null, attempt: context.attempt, inputs, dateOrder: options.dateOrder ?? null, checks: checks.map((c) => c.name),
+            build: { partitions: build.partitions ? [...build.partitions] : null, full: build.full ?? false, readersPartitionColumn: build.readersPartitionColumn ?? null },
+          },
+          context.signal,
+        );
+        workerOf.set(asset.key, done.worker);
+        publish(done.events);
+        return { changed: done.changed, value: done.value };
+      }
+      if (asset.kind === 'http_source') {
+        const done = await runPullAsset(sources.find((s) => s.asset.key === asset.key)!, runId, context, (events) => log(...events));
+        return { changed: done.changed, value: done.value };
+      }
+      const done = await runWarehouseAsset(warehouse, config, { runId, asset, checks, inputs, dateOrder: options.dateOrder, build }, (events) => log(...events));
+      publish(done.committed);
+      return { changed: done.changed, value: done.value };
     };
+    /** Which worker ran each queued step, for its step_succeeded event. */
+    const workerOf = new Map<string, string>();
 
     const outcomes = await execute(steps, {
-      concurrency: options.concurrency ?? 2,
+      concurrency: options.concurrency ?? (options.dispatcher ? 8 : 2),
       ...(options.signal ? { signal: options.signal } : {}),
       hooks: {
         onStart(id, attempt) {
@@ -250,7 +219,7 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
         onFinish(id, outcome) {
           const times = stepTimes.get(id);
           if (times) times.finishedAt = new Date();
-          void log(finishEvent(runId, id, outcome));
+          void log(finishEvent(runId, id, outcome, workerOf.get(id)));
         },
       },
     });
@@ -322,11 +291,11 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
   return { runId, status, durationMs: Math.round(performance.now() - started), files, batches, totals, warehouseTotals, quality, gold, error, pulls };
 }
 
-function finishEvent(runId: string, id: string, outcome: StepOutcome<StepValue>): PipelineEvent {
+function finishEvent(runId: string, id: string, outcome: StepOutcome<StepValue>, worker: string | undefined): PipelineEvent {
   const base = { runId, stepId: id, asset: id };
   switch (outcome.status) {
     case 'succeeded':
-      return { ...base, kind: 'step_succeeded', attempts: outcome.attempts, changed: outcome.changed };
+      return { ...base, kind: 'step_succeeded', attempts: outcome.attempts, changed: outcome.changed, ...(worker ? { worker } : {}) };
     case 'failed':
       return { ...base, kind: 'step_failed', attempts: outcome.attempts, errorCode: outcome.error.code, error: describeError(outcome.error) };
     case 'blocked':

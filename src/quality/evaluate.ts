@@ -23,18 +23,13 @@ const typedStageSql = (): string => readFileSync(path.join(modelsDir(), 'silver'
 
 export async function loadReferenceData(tx: WarehouseSession): Promise<void> {
   const seeds = path.join(modelsDir(), 'seeds');
+  // A bulk load on either engine (COPY), inside the caller's transaction.
   await tx.execute(
-    `CREATE OR REPLACE TABLE reference.countries AS
-       SELECT * FROM read_csv($countries, header = true, all_varchar = true, auto_detect = false,
-         columns = {'alias': 'VARCHAR', 'country': 'VARCHAR', 'iso2': 'VARCHAR', 'region': 'VARCHAR'})`,
-    { countries: path.join(seeds, 'countries.csv') },
+    `DROP TABLE IF EXISTS reference.countries; CREATE TABLE reference.countries (alias VARCHAR, country VARCHAR, iso2 VARCHAR, region VARCHAR);
+     DROP TABLE IF EXISTS reference.non_product_codes; CREATE TABLE reference.non_product_codes (pattern VARCHAR, meaning VARCHAR);`,
   );
-  await tx.execute(
-    `CREATE OR REPLACE TABLE reference.non_product_codes AS
-       SELECT * FROM read_csv($codes, header = true, auto_detect = false,
-         columns = {'pattern': 'VARCHAR', 'meaning': 'VARCHAR'})`,
-    { codes: path.join(seeds, 'non_product_codes.csv') },
-  );
+  await tx.copyFromCsv('reference.countries', ['alias', 'country', 'iso2', 'region'], path.join(seeds, 'countries.csv'), { header: true });
+  await tx.copyFromCsv('reference.non_product_codes', ['pattern', 'meaning'], path.join(seeds, 'non_product_codes.csv'), { header: true });
 }
 
 export async function evaluateQuality(tx: WarehouseSession, runId: string, rules: readonly Rule[]): Promise<QualitySummary> {
@@ -57,7 +52,7 @@ export async function evaluateQuality(tx: WarehouseSession, runId: string, rules
     },
   );
   const union = compiled
-    .map((c, i) => `SELECT $id${i} AS rule_id, batch_id, line, value::VARCHAR AS value FROM (${c.sql})`)
+    .map((c, i) => `SELECT $id${i} AS rule_id, batch_id, line, value::VARCHAR AS value FROM (${c.sql}) AS rule_${i}`)
     .join('\nUNION ALL\n');
   await tx.execute(
     `CREATE TEMP TABLE _violations AS ${union}`,

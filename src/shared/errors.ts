@@ -41,6 +41,7 @@ export const ERROR_CODES = {
   STRATA_ERR_HTTP_SOURCE: 'external HTTP source failed or timed out (worth a retry)',
   STRATA_ERR_HTTP_SOURCE_REJECTED: 'external HTTP source refused the request or sent an unusable page',
   STRATA_ERR_CIRCUIT_OPEN: 'external resource is failing; its circuit breaker is open',
+  STRATA_ERR_WORKER_LOST: 'the workers running a queued step died on it too often',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -13,10 +13,8 @@ export const deployPath = (...parts: string[]): string => path.join(DEPLOY_DIR, 
  */
 export const ADDED_BY_PENDING_BRANCHES = {
   settings: {
-    STRATA_WAREHOUSE_URL: 'pg-warehouse: PostgreSQL warehouse URL',
   } as Readonly<Record<string, string>>,
   commands: {
-    worker: 'redis-scale: `strata worker` takes BullMQ jobs',
   } as Readonly<Record<string, string>>,
   metrics: {
   } as Readonly<Record<string, string>>,

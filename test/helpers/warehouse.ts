@@ -1,5 +1,6 @@
 /** Opens a warehouse file read-only in the test process, to assert on what a CLI run left behind. */
 import { DuckDBInstance } from '@duckdb/node-api';
+import pg from 'pg';
 
 export async function queryWarehouse<T = Record<string, unknown>>(file: string, sql: string): Promise<T[]> {
   const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
@@ -38,5 +39,42 @@ export async function warehouseFingerprint(file: string): Promise<Record<string,
     return `SELECT '${name}' AS name, count(*)::VARCHAR || ':' || coalesce(sum(hash(t)::HUGEINT), 0)::VARCHAR AS print FROM ${source} AS t`;
   });
   const rows = await queryWarehouse<{ name: string; print: string }>(file, parts.join(' UNION ALL '));
+  return Object.fromEntries(rows.map((r) => [r.name, r.print]));
+}
+
+/** One query against a PostgreSQL warehouse (a test database's URL), rows as pg returns them. */
+export async function queryPostgres<T = Record<string, unknown>>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * warehouseFingerprint for a PostgreSQL warehouse: row count and an md5 of the sorted row texts
+ * per data table and gold view, the volatile columns left out. Comparable between two PostgreSQL
+ * warehouses (not with a DuckDB fingerprint: the hashes differ by engine).
+ */
+export async function postgresFingerprint(url: string): Promise<Record<string, string>> {
+  const columns = await queryPostgres<{ name: string; column_name: string }>(
+    url,
+    `SELECT c.table_schema || '.' || c.table_name AS name, c.column_name
+     FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
+     WHERE c.table_schema IN ('bronze', 'quality', 'silver', 'gold') AND t.table_type IN ('BASE TABLE', 'VIEW')
+     ORDER BY 1, c.ordinal_position`,
+  );
+  const byTable = new Map<string, string[]>();
+  for (const { name, column_name } of columns) {
+    if (VOLATILE[name]?.includes(column_name)) continue;
+    byTable.set(name, [...(byTable.get(name) ?? []), `"${column_name}"`]);
+  }
+  const parts = [...byTable].map(
+    ([name, cols]) => `SELECT '${name}' AS name, count(*)::text || ':' || coalesce(md5(string_agg(r, '|' ORDER BY r)), '-') AS print
+       FROM (SELECT ROW(${cols.join(', ')})::text AS r FROM ${name}) AS t`,
+  );
+  const rows = await queryPostgres<{ name: string; print: string }>(url, parts.join(' UNION ALL '));
   return Object.fromEntries(rows.map((r) => [r.name, r.print]));
 }

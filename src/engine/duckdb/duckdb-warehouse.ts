@@ -6,7 +6,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, StatementType, type DuckDBConnection } from '@duckdb/node-api';
 import { StrataError } from '../../shared/index.js';
+import { copyTarget } from '../copy-csv.js';
 import { engineError } from '../engine-error.js';
+import { quoteLiteral } from '../sql-text.js';
 import type { AppendValue, OpenWarehouseOptions, Row, SqlParams, TransactionSession, Warehouse, WarehouseSession } from '../warehouse.js';
 import { toDuckDBParams } from './duckdb-params.js';
 
@@ -36,6 +38,15 @@ function sessionOver(connection: DuckDBConnection): WarehouseSession {
         await connection.run(sql, bound?.values, bound?.types);
       } catch (error) {
         throw engineError(error, sql, params);
+      }
+    },
+    async copyFromCsv(table, columns, file, options): Promise<number> {
+      const sql = `COPY ${copyTarget(table, columns)} FROM ${quoteLiteral(file)} (FORMAT csv, HEADER ${options?.header ? 'true' : 'false'}, QUOTE '"', ESCAPE '"', DELIMITER ',', ALLOW_QUOTED_NULLS false)`;
+      try {
+        const reader = await connection.runAndReadAll(sql);
+        return Number(reader.getRows()[0]?.[0] ?? 0);
+      } catch (error) {
+        throw engineError(error, sql);
       }
     },
   };
@@ -92,6 +103,7 @@ export async function openDuckDBWarehouse(options: OpenWarehouseOptions): Promis
     readOnly: options.readOnly ?? false,
     query: (sql, params) => queue.run(() => session.query(sql, params)),
     execute: (sql, params) => queue.run(() => session.execute(sql, params)),
+    copyFromCsv: (table, columns, file, copyOptions) => queue.run(() => session.copyFromCsv(table, columns, file, copyOptions)),
     statementKinds: (sql) =>
       queue.run(async () => {
         try {
@@ -119,6 +131,7 @@ export async function openDuckDBWarehouse(options: OpenWarehouseOptions): Promis
     close: () =>
       queue.run(async () => {
         connection.closeSync();
+        if (options.releaseOnClose) instance.closeSync();
       }),
   };
 }

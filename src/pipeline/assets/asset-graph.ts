@@ -35,7 +35,7 @@ function checkDefsOver(model: Model, check: ModelCheck, table: string): CheckDef
       return [{
         ...base,
         name: `unique(${check.columns.join(', ')})`,
-        sql: `SELECT count(*)::INTEGER AS n FROM (SELECT ${check.columns.join(', ')} FROM ${table} GROUP BY ALL HAVING count(*) > 1)`,
+        sql: `SELECT count(*)::INTEGER AS n FROM (SELECT ${check.columns.join(', ')} FROM ${table} GROUP BY ${check.columns.join(', ')} HAVING count(*) > 1) AS duplicated`,
       }];
     case 'relationship':
       return [{

@@ -71,8 +71,11 @@ function baseRelation(node: Node, scope: Scope): Relation {
   return { alias, columns: columns.map((c) => ({ name: c, sources: new Set([`${key}.${c}`]), transform: 'copy' })) };
 }
 
-/** The relations a FROM clause brings into scope; USING columns are merged across the join. */
-function fromRelations(node: unknown, scope: Scope): Relation[] {
+/**
+ * The relations a FROM clause brings into scope; USING columns are merged across the join.
+ * `lateral`: the relations to the left, which a table function's arguments may read.
+ */
+function fromRelations(node: unknown, scope: Scope, lateral: readonly Relation[] = []): Relation[] {
   if (!isNode(node)) return [];
   switch (node['type']) {
     case 'BASE_TABLE':
@@ -82,8 +85,8 @@ function fromRelations(node: unknown, scope: Scope): Relation[] {
       return [{ alias: text(node['alias']), columns: queryColumns(inner, scope) }];
     }
     case 'JOIN': {
-      const left = fromRelations(node['left'], scope);
-      const right = fromRelations(node['right'], scope);
+      const left = fromRelations(node['left'], scope, lateral);
+      const right = fromRelations(node['right'], scope, [...lateral, ...left]);
       const using = Array.isArray(node['using_columns']) ? (node['using_columns'] as string[]).map(lower) : [];
       if (!using.length) return [...left, ...right];
       // A USING column is one column fed by both sides.
@@ -94,8 +97,16 @@ function fromRelations(node: unknown, scope: Scope): Relation[] {
       }));
       return [{ alias: '', columns: merged }, ...left, ...right];
     }
+    case 'TABLE_FUNCTION': {
+      // generate_series(first_day, last_day, ...) AS g(day): its named columns come from the
+      // arguments, which read the relations to its left. Unnamed, or reading nothing (range(10),
+      // read_*): nothing upstream to trace.
+      const names = Array.isArray(node['column_name_alias']) ? (node['column_name_alias'] as string[]) : [];
+      if (!names.length || !isNode(node['function'])) return [];
+      const { sources } = expressionLineage(node['function'], lateral, [], scope);
+      return [{ alias: text(node['alias']), columns: names.map((name) => ({ name, sources: new Set(sources), transform: 'derived' as const })) }];
+    }
     default:
-      // Table functions (range, unnest, read_*): nothing upstream to trace.
       return [];
   }
 }

@@ -36,7 +36,7 @@ function toRow(event: PipelineEvent): EventRow {
     case 'asset_materialized':
       return { ...base, step_id: event.stepId, asset: event.asset, rows_written: event.rows, detail: event.detail ?? null };
     case 'step_succeeded':
-      return { ...base, step_id: event.stepId, asset: event.asset, attempt: event.attempts, status: 'succeeded', detail: { changed: event.changed } };
+      return { ...base, step_id: event.stepId, asset: event.asset, attempt: event.attempts, status: 'succeeded', detail: { changed: event.changed, ...(event.worker ? { worker: event.worker } : {}) } };
     case 'step_skipped':
       return { ...base, step_id: event.stepId, asset: event.asset, status: 'skipped', detail: { reason: event.reason } };
     case 'step_failed':

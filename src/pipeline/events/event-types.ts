@@ -6,7 +6,7 @@ export type PipelineEvent =
   | { readonly kind: 'check_evaluated'; readonly runId: string; readonly stepId: string; readonly asset: string; readonly check: string; readonly severity: 'error' | 'warn'; readonly passed: boolean; readonly failures: number }
   | { readonly kind: 'rows_written'; readonly runId: string; readonly stepId: string; readonly asset: string; readonly partition: string | null; readonly rows: number }
   | { readonly kind: 'asset_materialized'; readonly runId: string; readonly stepId: string; readonly asset: string; readonly rows: number; readonly detail?: Readonly<Record<string, unknown>> }
-  | { readonly kind: 'step_succeeded'; readonly runId: string; readonly stepId: string; readonly asset: string; readonly attempts: number; readonly changed: boolean }
+  | { readonly kind: 'step_succeeded'; readonly runId: string; readonly stepId: string; readonly asset: string; readonly attempts: number; readonly changed: boolean; readonly worker?: string }
   | { readonly kind: 'step_skipped'; readonly runId: string; readonly stepId: string; readonly asset: string; readonly reason: string }
   | { readonly kind: 'step_failed'; readonly runId: string; readonly stepId: string; readonly asset: string; readonly attempts: number; readonly errorCode: string; readonly error: string }
   | { readonly kind: 'run_finished'; readonly runId: string; readonly status: 'succeeded' | 'partial' | 'failed'; readonly error: string | null }

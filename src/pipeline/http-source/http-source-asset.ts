@@ -63,6 +63,9 @@ function credential(name: string, settings: HttpSourceSettings, env: NodeJS.Proc
   return [settings.authHeader, settings.authScheme ? `${settings.authScheme} ${secret}` : secret];
 }
 
+/** The external resource a source's requests count against: its `resource`, else the URL's host. */
+export const sourceResourceName = (settings: HttpSourceSettings): string => settings.resource ?? new URL(settings.url).host;
+
 export function httpPipelineSource(
   config: StrataConfig,
   name: string,
@@ -70,7 +73,7 @@ export function httpPipelineSource(
   options: { readonly registry?: ResourceRegistry; readonly env?: NodeJS.ProcessEnv } = {},
 ): PipelineSource {
   const settings = sourceSettings(config, name);
-  const resourceName = settings.resource ?? new URL(settings.url).host;
+  const resourceName = sourceResourceName(settings);
   const resource = (options.registry ?? processResources).get(resourceName, {
     breaker: { failureThreshold: settings.failureThreshold, coolDownMs: settings.coolDownMs },
     rate: { ratePerSecond: settings.ratePerSecond, burst: settings.burst },

@@ -28,7 +28,7 @@ function checkQueries(model: Model, check: ModelCheck): { name: string; sql: str
     case 'unique':
       return [{
         name: `unique(${check.columns.join(', ')})`,
-        sql: `SELECT count(*)::INTEGER AS n FROM (SELECT ${check.columns.join(', ')} FROM ${table} GROUP BY ALL HAVING count(*) > 1)`,
+        sql: `SELECT count(*)::INTEGER AS n FROM (SELECT ${check.columns.join(', ')} FROM ${table} GROUP BY ${check.columns.join(', ')} HAVING count(*) > 1) AS duplicated`,
       }];
     case 'relationship':
       return [{

@@ -36,8 +36,8 @@ export async function buildSilver(tx: WarehouseSession): Promise<readonly BatchA
     `INSERT INTO silver.duplicates
      SELECT t.batch_id, t.file, t.line, t.transaction_key, s.batch_id, s.source_line
      FROM _typed t
-     ANTI JOIN _error_lines e ON e.batch_id = t.batch_id AND e.line = t.line
-     JOIN silver.transactions s ON s.transaction_key = t.transaction_key AND (s.batch_id <> t.batch_id OR s.source_line <> t.line)`,
+     JOIN silver.transactions s ON s.transaction_key = t.transaction_key AND (s.batch_id <> t.batch_id OR s.source_line <> t.line)
+     WHERE NOT EXISTS (SELECT 1 FROM _error_lines e WHERE e.batch_id = t.batch_id AND e.line = t.line)`,
   );
 
   const accounts = await tx.query<BatchAccount>(
@@ -52,7 +52,7 @@ export async function buildSilver(tx: WarehouseSession): Promise<readonly BatchA
             coalesce(q.n, 0)::INTEGER AS rows_quarantined,
             coalesce(w.n, 0)::INTEGER AS rows_warned,
             coalesce(d.n, 0)::INTEGER AS duplicates_removed,
-            round(100.0 * (i.n - coalesce(q.n, 0) - 0.25 * coalesce(w.n, 0)) / i.n, 2)::DOUBLE AS quality_score
+            round((100.0 * (i.n - coalesce(q.n, 0) - 0.25 * coalesce(w.n, 0)))::DOUBLE / i.n, 2)::DOUBLE AS quality_score
      FROM bronze.batches b
      JOIN rows_in i USING (batch_id)
      LEFT JOIN quarantined q USING (batch_id)

@@ -1,19 +1,22 @@
 import type { Command } from 'commander';
-import { runPipeline, sourceSettings } from '../../../pipeline/index.js';
+import { runPipeline, sourceSettings, withQueuedRun } from '../../../pipeline/index.js';
 import { contextOf, withEventBus, withWarehouse } from '../../context.js';
 import { runAsJson, runAsText } from '../../render-run.js';
 
 export function register(program: Command): void {
   program
     .command('pull')
-    .description('pull transactions from a configured HTTP source (STRATA_HTTP_SOURCES), then quality, silver and gold as `run` does')
-    .argument('<source>', 'the source name, a key of httpSources')
+    .description('pull transactions from configured HTTP sources (STRATA_HTTP_SOURCES), then quality, silver and gold as `run` does')
+    .argument('<sources...>', 'source names, keys of httpSources')
     .option('--skip-checks', 'build gold without evaluating model checks')
-    .action(async (source: string, options: { skipChecks?: boolean }, command: Command) => {
+    .action(async (sources: string[], options: { skipChecks?: boolean }, command: Command) => {
       const ctx = contextOf(command);
-      sourceSettings(ctx.config, source);
+      for (const source of sources) sourceSettings(ctx.config, source);
+      const request = { inputs: [], sources, command: `pull ${sources.join(' ')}`, checks: !options.skipChecks };
       const result = await withEventBus(ctx, (bus) =>
-        withWarehouse(ctx, (warehouse) => runPipeline(warehouse, ctx.config, { inputs: [], sources: [source], command: `pull ${source}`, checks: !options.skipChecks, bus })),
+        ctx.config.execution === 'queue'
+          ? withQueuedRun(ctx.config, ({ warehouse, dispatcher }) => runPipeline(warehouse, ctx.config, { ...request, bus, dispatcher }))
+          : withWarehouse(ctx, (warehouse) => runPipeline(warehouse, ctx.config, { ...request, bus })),
       );
       ctx.out.result(runAsJson(result), () => runAsText(result));
       if (result.status !== 'succeeded') process.exitCode = 1;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { backfillByDay, daysBetween, parseDay, runPipeline } from '../../../pipeline/index.js';
+import { backfillByDay, daysBetween, parseDay, runPipeline, withQueuedRun, type StepDispatcher } from '../../../pipeline/index.js';
+import type { Warehouse } from '../../../engine/index.js';
 import { StrataError } from '../../../shared/index.js';
 import { contextOf, withEventBus, withWarehouse } from '../../context.js';
 import { runAsJson, runAsText } from '../../render-run.js';
@@ -35,10 +36,21 @@ export function register(program: Command): void {
       const inputs = paths.length ? paths : [path.join(ctx.config.dataDir, 'landing')];
       const partitions = partitionsOf(options);
       const base = { inputs, dateOrder: options.dateOrder, command: 'run', forceGold: Boolean(options.rebuildGold), checks: !options.skipChecks };
+      // In-process, or (STRATA_EXECUTION=queue) warehouse steps become jobs for `strata worker` processes.
+      const onWarehouse = <T>(work: (warehouse: Warehouse, dispatcher?: StepDispatcher) => Promise<T>): Promise<T> =>
+        ctx.config.execution === 'queue'
+          ? withQueuedRun(ctx.config, ({ warehouse, dispatcher, interruptedRuns }) => {
+              if (interruptedRuns) ctx.out.info(`note: ${interruptedRuns} earlier run(s) had been interrupted; marked as such`);
+              return work(warehouse, dispatcher);
+            })
+          : withWarehouse(ctx, (warehouse) => work(warehouse));
       if (options.perDay) {
         const result = await withEventBus(ctx, (bus) =>
-          withWarehouse(ctx, (warehouse) =>
-            backfillByDay(warehouse, ctx.config, { ...base, command: 'backfill', bus, from: options.from!, to: options.to!, onDay: (r, day) => ctx.out.info(`${day}: run ${r.runId} ${r.status} in ${r.durationMs} ms`) }),
+          onWarehouse((warehouse, dispatcher) =>
+            backfillByDay(warehouse, ctx.config, {
+              ...base, command: 'backfill', bus, from: options.from!, to: options.to!, ...(dispatcher ? { dispatcher } : {}),
+              onDay: (r, day) => ctx.out.info(`${day}: run ${r.runId} ${r.status} in ${r.durationMs} ms`),
+            }),
           ),
         );
         const failed = result.days.filter((d) => d.status === 'failed');
@@ -50,7 +62,7 @@ export function register(program: Command): void {
         return;
       }
       const result = await withEventBus(ctx, (bus) =>
-        withWarehouse(ctx, (warehouse) => runPipeline(warehouse, ctx.config, { ...base, bus, ...(partitions ? { partitions } : {}) })),
+        onWarehouse((warehouse, dispatcher) => runPipeline(warehouse, ctx.config, { ...base, bus, ...(partitions ? { partitions } : {}), ...(dispatcher ? { dispatcher } : {}) })),
       );
       ctx.out.result(runAsJson(result), () => runAsText(result));
       if (result.status !== 'succeeded') process.exitCode = 1;

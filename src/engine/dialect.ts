@@ -1,0 +1,498 @@
+/**
+ * The one place where DuckDB and PostgreSQL differ. Models, quality rules and the pipeline are
+ * written once, in DuckDB's SQL restricted to a common subset (no ANTI JOIN, QUALIFY, EXCLUDE,
+ * GROUP BY ALL, unaliased tuples, implicit int/int -> double division: those are spelled out in
+ * the model). For PostgreSQL this module
+ *   1. rewrites the syntax that has no PostgreSQL spelling (`toPostgresSql`): TRY_CAST, list
+ *      literals, list(), DOUBLE, INTERVAL 1 DAY, CREATE OR REPLACE TABLE/VIEW, FROM (subquery)
+ *      without an alias (PostgreSQL 15 wants one), and refuses the DuckDB-only constructs it cannot
+ *      rewrite, naming them;
+ *   2. binds named `$params` as positional ones (`bindPostgresParams`), lists as text[];
+ *   3. installs the DuckDB functions the SQL calls under the same names, with DuckDB's semantics
+ *      (`POSTGRES_COMPAT_SQL`, schema strata_compat on the search path): year(), monthname(),
+ *      date_diff(), strftime(), try_strptime(), median(), any_value(), len(), contains(), list_contains(),
+ *      regexp_full_match(), json_extract(), json_type(), range(), round(double, n) that rounds half
+ *      away from zero as DuckDB does, duckdb_tables()/duckdb_views()/duckdb_columns();
+ *   4. replaces the DuckDB macros of models/ddl by PostgreSQL functions (`migrationSql`);
+ *   5. names the COPY statement of a bulk load (`postgresCopySql`).
+ */
+import { StrataError } from '../shared/index.js';
+import type { SqlParams, SqlValue } from './warehouse.js';
+
+export type DialectName = 'duckdb' | 'postgres';
+
+interface Masked {
+  readonly text: string;
+  readonly literals: readonly string[];
+}
+
+const MARK = '\u0001';
+
+/** Replaces string literals and quoted identifiers by placeholders and drops comments, so rewrites see only code. */
+export function maskSql(sql: string): Masked {
+  const literals: string[] = [];
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const ch = sql[i]!;
+    const next = sql[i + 1];
+    if (ch === '-' && next === '-') {
+      const end = sql.indexOf('\n', i);
+      i = end === -1 ? sql.length : end;
+      continue;
+    }
+    if (ch === '/' && next === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      i = end === -1 ? sql.length : end + 2;
+      out += ' ';
+      continue;
+    }
+    const dollar = ch === '$' ? /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 64)) : null;
+    if (dollar) {
+      const end = sql.indexOf(dollar[0], i + dollar[0].length);
+      if (end === -1) throw new StrataError('STRATA_ERR_ENGINE', 'unterminated dollar-quoted string in SQL');
+      out += `${MARK}${literals.length}${MARK}`;
+      literals.push(sql.slice(i, end + dollar[0].length));
+      i = end + dollar[0].length;
+      continue;
+    }
+    if (ch === "'" || ch === '"') {
+      let j = i + 1;
+      for (;;) {
+        if (j >= sql.length) throw new StrataError('STRATA_ERR_ENGINE', `unterminated ${ch === "'" ? 'string literal' : 'quoted identifier'} in SQL`);
+        if (sql[j] === ch) {
+          if (sql[j + 1] === ch) {
+            j += 2;
+            continue;
+          }
+          break;
+        }
+        j++;
+      }
+      out += `${MARK}${literals.length}${MARK}`;
+      literals.push(sql.slice(i, j + 1));
+      i = j + 1;
+      continue;
+    }
+    out += ch;
+    i++;
+  }
+  return { text: out, literals };
+}
+
+const unmask = (text: string, literals: readonly string[]): string =>
+  text.replace(new RegExp(`${MARK}(\\d+)${MARK}`, 'g'), (_, n: string) => literals[Number(n)]!);
+
+/** Index of the parenthesis closing the one at `open`. */
+function closingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return i;
+  }
+  throw new StrataError('STRATA_ERR_ENGINE', 'unbalanced parentheses in SQL');
+}
+
+/** Index of the last ` AS ` at depth 0 inside `inner`, or -1. */
+function topLevelAs(inner: string): number {
+  let depth = 0;
+  let found = -1;
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && /\s/.test(c!) && /^\sAS\s/i.test(inner.slice(i, i + 4))) found = i;
+  }
+  return found;
+}
+
+/** TRY_CAST(x AS type) has no PostgreSQL spelling: strata_compat.try_<type>(x) returns NULL where DuckDB's does. */
+function rewriteTryCast(text: string): string {
+  const re = /\bTRY_CAST\s*\(/gi;
+  let result = text;
+  for (;;) {
+    re.lastIndex = 0;
+    const m = re.exec(result);
+    if (!m) return result;
+    const open = m.index + m[0].length - 1;
+    const close = closingParen(result, open);
+    const inner = result.slice(open + 1, close);
+    const at = topLevelAs(inner);
+    if (at < 0) throw new StrataError('STRATA_ERR_ENGINE', `TRY_CAST without AS: ${inner.slice(0, 80)}`);
+    const expr = inner.slice(0, at).trim();
+    const type = inner.slice(at).replace(/^\s*AS\s+/i, '').trim();
+    const upper = type.toUpperCase().replace(/\s+/g, '');
+    let replacement: string;
+    const decimal = /^(?:DECIMAL|NUMERIC)(?:\((\d+),(\d+)\))?$/.exec(upper);
+    if (decimal) {
+      const [p, s] = [decimal[1] ?? '18', decimal[2] ?? '3'];
+      replacement = `(strata_compat.try_decimal((${expr})::text, ${p}, ${s}))::DECIMAL(${p}, ${s})`;
+    } else if (/^(INTEGER|INT|INT4)$/.test(upper)) replacement = `strata_compat.try_integer((${expr})::text)`;
+    else if (/^(BIGINT|INT8)$/.test(upper)) replacement = `strata_compat.try_bigint((${expr})::text)`;
+    else if (/^(DOUBLE|DOUBLEPRECISION|FLOAT8)$/.test(upper)) replacement = `strata_compat.try_double((${expr})::text)`;
+    else if (upper === 'TIMESTAMP') replacement = `strata_compat.try_timestamp((${expr})::text)`;
+    else if (upper === 'DATE') replacement = `strata_compat.try_date((${expr})::text)`;
+    else if (upper === 'VARCHAR' || upper === 'TEXT') replacement = `((${expr})::text)`;
+    else throw new StrataError('STRATA_ERR_ENGINE', `TRY_CAST to ${type} has no PostgreSQL form in src/engine/dialect.ts`);
+    result = result.slice(0, m.index) + replacement + result.slice(close + 1);
+  }
+}
+
+const NOT_ALIAS = new Set([
+  'WHERE', 'GROUP', 'ORDER', 'JOIN', 'LEFT', 'RIGHT', 'INNER', 'FULL', 'CROSS', 'NATURAL', 'ON', 'USING', 'UNION', 'EXCEPT',
+  'INTERSECT', 'LIMIT', 'OFFSET', 'HAVING', 'WINDOW', 'RETURNING', 'FETCH', 'FOR',
+]);
+
+/** PostgreSQL 15 wants an alias on every subquery in FROM; DuckDB does not. */
+function aliasSubqueries(text: string): string {
+  let result = text;
+  let counter = 0;
+  const re = /\b(FROM|JOIN)\s*\(\s*(SELECT|WITH)\b/gi;
+  let searchFrom = 0;
+  for (;;) {
+    re.lastIndex = searchFrom;
+    const m = re.exec(result);
+    if (!m) return result;
+    const open = result.indexOf('(', m.index + m[1]!.length);
+    const close = closingParen(result, open);
+    const after = result.slice(close + 1);
+    const word = /^\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(after)?.[1];
+    const aliased = word !== undefined && (word.toUpperCase() === 'AS' || !NOT_ALIAS.has(word.toUpperCase()));
+    if (!aliased) result = `${result.slice(0, close + 1)} AS _sq${counter++}${after}`;
+    searchFrom = open + 1;
+  }
+}
+
+const REFUSED: readonly [RegExp, string][] = [
+  [/\b(ANTI|SEMI|ASOF)\s+(LEFT\s+)?JOIN\b/i, 'ANTI/SEMI/ASOF JOIN (write NOT EXISTS / EXISTS)'],
+  [/\bQUALIFY\b/i, 'QUALIFY (filter a row_number() in a subquery)'],
+  [/\*\s*EXCLUDE\s*\(/i, 'SELECT * EXCLUDE (name the columns)'],
+  [/\bGROUP\s+BY\s+ALL\b/i, 'GROUP BY ALL (name the columns)'],
+  [/\bCREATE\s+(OR\s+REPLACE\s+)?MACRO\b/i, 'CREATE MACRO (see migrationSql)'],
+  [/\barg_(min|max)\s*\(/i, 'arg_min/arg_max (use row_number() over an ordered window)'],
+  [/\b(read_csv|read_csv_auto|read_parquet|read_json)\s*\(/i, 'DuckDB file readers (load with copyFromCsv)'],
+];
+
+const cache = new Map<string, string>();
+
+/** DuckDB SQL of the common subset -> PostgreSQL SQL. Pure and memoised. */
+export function toPostgresSql(sql: string): string {
+  const hit = cache.get(sql);
+  if (hit !== undefined) return hit;
+  const { text, literals } = maskSql(sql);
+  for (const [pattern, what] of REFUSED) {
+    if (pattern.test(text)) {
+      throw new StrataError('STRATA_ERR_ENGINE', `SQL uses ${what}, which has no PostgreSQL form: ${sql.trim().slice(0, 120)}`);
+    }
+  }
+  let out = text;
+  out = out.replace(/\bCREATE\s+OR\s+REPLACE\s+(TABLE|VIEW)\s+([A-Za-z_][A-Za-z0-9_.]*)\s+AS\b/gi, (_, kind: string, name: string) => `DROP ${kind.toUpperCase()} IF EXISTS ${name}; CREATE ${kind.toUpperCase()} ${name} AS`);
+  out = rewriteTryCast(out);
+  out = out.replace(/\bDOUBLE\b(?!\s+PRECISION)/gi, 'DOUBLE PRECISION');
+  out = out.replace(/\bINTERVAL\s+(\d+)\s+(MICROSECONDS?|MILLISECONDS?|SECONDS?|MINUTES?|HOURS?|DAYS?|WEEKS?|MONTHS?|YEARS?)\b/gi, (_, n: string, unit: string) => `INTERVAL '${n} ${unit.toLowerCase()}'`);
+  // A list literal ([a, b], []) stands where a value starts; subscripts and VARCHAR[] follow a name.
+  out = out.replace(/(^|[(,=]|\bTHEN|\bELSE|\bSELECT|\bIN)(\s*)\[/gi, (_, before: string, space: string) => `${before}${space}ARRAY[`);
+  out = out.replace(/\blist\s*\(/gi, 'array_agg(');
+  out = aliasSubqueries(out);
+  const result = unmask(out, literals);
+  cache.set(sql, result);
+  return result;
+}
+
+/** Named `$params` -> `$1..$n` (a name used twice binds once); lists are bound as text[]. */
+export function bindPostgresParams(sql: string, params: SqlParams | undefined): { text: string; values: unknown[] } {
+  if (!params || Object.keys(params).length === 0) return { text: sql, values: [] };
+  const { text, literals } = maskSql(sql);
+  const order = new Map<string, number>();
+  const values: unknown[] = [];
+  const bound = text.replace(/\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, name: string) => {
+    if (!(name in params)) throw new StrataError('STRATA_ERR_ENGINE', `SQL names parameter $${name} that was not given`);
+    let index = order.get(name);
+    const value: SqlValue = params[name]!;
+    if (index === undefined) {
+      values.push(typeof value === 'bigint' ? value.toString() : value);
+      index = values.length;
+      order.set(name, index);
+    }
+    return Array.isArray(value) ? `$${index}::text[]` : `$${index}`;
+  });
+  return { text: unmask(bound, literals), values };
+}
+
+/** Splits `sql` into statements at top-level semicolons (literals respected). */
+export function splitStatements(sql: string): string[] {
+  const { text, literals } = maskSql(sql);
+  return text
+    .split(';')
+    .map((s) => unmask(s, literals).trim())
+    .filter((s) => s.length > 0);
+}
+
+/** The statement kind as DuckDB's StatementType names it (SELECT, INSERT, ...), from the leading keyword. */
+export function statementKindOf(statement: string): string {
+  const { text } = maskSql(statement);
+  const words = text.trim().split(/[\s(]+/).filter(Boolean).map((w) => w.toUpperCase());
+  let first = words[0] ?? '';
+  if (first === 'WITH') {
+    // The verb after the CTEs: the first DML keyword at depth 0 after the last closing CTE body.
+    let depth = 0;
+    const body = text.trim();
+    for (let i = 0; i < body.length; i++) {
+      if (body[i] === '(') depth++;
+      else if (body[i] === ')') depth--;
+      else if (depth === 0) {
+        const m = /^(SELECT|INSERT|UPDATE|DELETE|MERGE)\b/i.exec(body.slice(i));
+        if (m && /\s|\)/.test(body[i - 1] ?? ' ')) {
+          first = m[1]!.toUpperCase();
+          break;
+        }
+      }
+    }
+  }
+  const kinds: Record<string, string> = {
+    SELECT: 'SELECT', VALUES: 'SELECT', TABLE: 'SELECT', FROM: 'SELECT', INSERT: 'INSERT', UPDATE: 'UPDATE', DELETE: 'DELETE',
+    CREATE: 'CREATE', DROP: 'DROP', ALTER: 'ALTER', COPY: 'COPY', EXPLAIN: 'EXPLAIN', SET: 'SET', RESET: 'SET', SHOW: 'SELECT',
+    BEGIN: 'TRANSACTION', START: 'TRANSACTION', COMMIT: 'TRANSACTION', ROLLBACK: 'TRANSACTION', END: 'TRANSACTION',
+    TRUNCATE: 'DELETE', MERGE: 'MERGE_INTO', CALL: 'CALL', PREPARE: 'PREPARE', EXECUTE: 'EXECUTE', VACUUM: 'VACUUM',
+    ANALYZE: 'ANALYZE', GRANT: 'ALTER', REVOKE: 'ALTER', LOCK: 'SET', COMMENT: 'ALTER', DO: 'CALL', REINDEX: 'ALTER',
+  };
+  return kinds[first] ?? 'UNKNOWN';
+}
+
+/** The text of a migration in models/ddl for `dialect`: on PostgreSQL the DuckDB macros become functions. */
+export function migrationSql(dialect: DialectName, name: string, sql: string): string {
+  if (dialect === 'postgres' && name === '005_rfm_macros.sql') return RFM_FUNCTIONS;
+  return sql;
+}
+
+/** models/ddl/005_rfm_macros.sql as PostgreSQL functions (same names, same rules). */
+const RFM_FUNCTIONS = `
+CREATE OR REPLACE FUNCTION reference.rfm_quintile(pr double precision) RETURNS integer
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT least(5, 1 + floor(5 * pr))::integer $$;
+CREATE OR REPLACE FUNCTION reference.rfm_segment(r_score integer, f_score integer) RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE
+        WHEN r_score >= 5 AND f_score >= 4 THEN 'Champions'
+        WHEN r_score >= 3 AND f_score >= 4 THEN 'Loyal Customers'
+        WHEN r_score >= 4 AND f_score BETWEEN 2 AND 3 THEN 'Potential Loyalists'
+        WHEN r_score = 5 AND f_score = 1 THEN 'New Customers'
+        WHEN r_score = 4 AND f_score = 1 THEN 'Promising'
+        WHEN r_score = 3 AND f_score = 3 THEN 'Need Attention'
+        WHEN r_score = 3 AND f_score <= 2 THEN 'About to Sleep'
+        WHEN r_score <= 2 AND f_score = 5 THEN 'Cannot Lose Them'
+        WHEN r_score <= 2 AND f_score BETWEEN 3 AND 4 THEN 'At Risk'
+        ELSE 'Hibernating'
+    END $$;
+`;
+
+/** Bumped whenever POSTGRES_COMPAT_SQL changes, so an older install is replaced. */
+export const POSTGRES_COMPAT_VERSION = 4;
+
+/** DuckDB functions the shared SQL calls, with DuckDB's semantics, in schema strata_compat. */
+export const POSTGRES_COMPAT_SQL = String.raw`
+CREATE SCHEMA IF NOT EXISTS strata_compat;
+
+-- TRY_CAST targets: NULL where DuckDB's TRY_CAST gives NULL, with no exception per row. PL/pgSQL,
+-- whose expression plans are cached per session (a non-inlined SQL function costs milliseconds a call).
+-- The parsers are declared VOLATILE on purpose: PostgreSQL then materialises the CTE that calls them
+-- instead of inlining it, which would evaluate each parse once per later reference (12 times a row).
+CREATE OR REPLACE FUNCTION strata_compat.try_numeric(v text) RETURNS numeric LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  IF v ~ '^\s*[+-]?([0-9][0-9_]*(\.[0-9_]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*$' THEN RETURN replace(v, '_', '')::numeric; END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION strata_compat.try_decimal(v text, p integer, s integer) RETURNS numeric LANGUAGE plpgsql VOLATILE AS $$
+DECLARE n numeric := round(strata_compat.try_numeric(v), s);
+BEGIN
+  IF abs(n) < 10::numeric ^ (p - s) THEN RETURN n; END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION strata_compat.try_integer(v text) RETURNS integer LANGUAGE plpgsql VOLATILE AS $$
+DECLARE n numeric := round(strata_compat.try_numeric(v));
+BEGIN
+  IF abs(n) <= 2147483647 THEN RETURN n::integer; END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION strata_compat.try_bigint(v text) RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
+DECLARE n numeric := round(strata_compat.try_numeric(v));
+BEGIN
+  IF abs(n) <= 9223372036854775807 THEN RETURN n::bigint; END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION strata_compat.try_double(v text) RETURNS double precision LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  IF v ~ '^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,3})?\s*$' THEN
+    IF abs(v::numeric) < 1e308 THEN RETURN v::double precision; END IF;
+  ELSIF v ~* '^\s*[+-]?(inf|infinity|nan)\s*$' THEN RETURN v::double precision;
+  END IF;
+  RETURN NULL;
+END $$;
+
+-- A real moment from its parts, or NULL (2011-02-30, 25:00): no exception per row.
+CREATE OR REPLACE FUNCTION strata_compat.timestamp_of(y integer, mo integer, d integer, h integer, mi integer, s double precision)
+RETURNS timestamp LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE last_day integer := (ARRAY[31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[mo];
+BEGIN
+  IF mo = 2 AND ((y % 4 = 0 AND y % 100 <> 0) OR y % 400 = 0) THEN last_day := 29; END IF;
+  IF y BETWEEN 1 AND 9999 AND mo BETWEEN 1 AND 12 AND d BETWEEN 1 AND last_day AND h BETWEEN 0 AND 23 AND mi BETWEEN 0 AND 59
+     AND s >= 0 AND s < 60 THEN
+    RETURN make_timestamp(y, mo, d, h, mi, s);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE OR REPLACE FUNCTION strata_compat.try_timestamp(v text) RETURNS timestamp LANGUAGE plpgsql VOLATILE AS $$
+DECLARE p text[];
+BEGIN
+  -- A match without capture groups (PostgreSQL's regex engine is slow at captures), then a split.
+  IF v IS NULL OR v !~ '^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([ T][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?)?\s*$' THEN RETURN NULL; END IF;
+  p := regexp_split_to_array(btrim(v), '[-: T]');
+  RETURN strata_compat.timestamp_of(p[1]::integer, p[2]::integer, p[3]::integer, coalesce(p[4], '0')::integer, coalesce(p[5], '0')::integer,
+                                    coalesce(p[6], '0')::double precision);
+END $$;
+CREATE OR REPLACE FUNCTION strata_compat.try_date(v text) RETURNS date LANGUAGE sql VOLATILE AS $$
+  SELECT strata_compat.try_timestamp(v)::date $$;
+
+-- try_strptime(text, formats[]): the first format that matches wins, as in DuckDB.
+CREATE OR REPLACE FUNCTION strata_compat.try_strptime(v text, formats text[]) RETURNS timestamp LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  f text; re text; spec text; fields text[]; m text[]; i integer; ch text;
+  y integer; mo integer; d integer; h integer; mi integer; s double precision; t timestamp;
+BEGIN
+  IF v IS NULL THEN RETURN NULL; END IF;
+  FOREACH f IN ARRAY formats LOOP
+    re := '^'; fields := ARRAY[]::text[]; i := 1;
+    WHILE i <= length(f) LOOP
+      ch := substr(f, i, 1);
+      IF ch = '%' AND i < length(f) THEN
+        spec := substr(f, i + 1, 1);
+        IF spec = 'Y' THEN re := re || '([0-9]{4})';
+        ELSIF spec = 'y' THEN re := re || '([0-9]{2})';
+        ELSIF spec IN ('m', 'd', 'H', 'M', 'S') THEN re := re || '([0-9]{1,2})';
+        ELSE RAISE EXCEPTION 'try_strptime: format %% % is not supported', spec; END IF;
+        fields := fields || spec; i := i + 2;
+      ELSE
+        re := re || regexp_replace(ch, '([.^$*+?()\[\]{}|\\])', '\\\1', 'g'); i := i + 1;
+      END IF;
+    END LOOP;
+    m := regexp_match(v, re || '$');
+    IF m IS NOT NULL THEN
+      y := 1900; mo := 1; d := 1; h := 0; mi := 0; s := 0;
+      FOR i IN 1 .. array_length(fields, 1) LOOP
+        CASE fields[i]
+          WHEN 'Y' THEN y := m[i]::integer;
+          WHEN 'y' THEN y := CASE WHEN m[i]::integer < 69 THEN 2000 ELSE 1900 END + m[i]::integer;
+          WHEN 'm' THEN mo := m[i]::integer;
+          WHEN 'd' THEN d := m[i]::integer;
+          WHEN 'H' THEN h := m[i]::integer;
+          WHEN 'M' THEN mi := m[i]::integer;
+          WHEN 'S' THEN s := m[i]::double precision;
+        END CASE;
+      END LOOP;
+      t := strata_compat.timestamp_of(y, mo, d, h, mi, s);
+      IF t IS NOT NULL THEN RETURN t; END IF;
+    END IF;
+  END LOOP;
+  RETURN NULL;
+END $$;
+
+-- Date parts (DuckDB returns BIGINT).
+CREATE OR REPLACE FUNCTION strata_compat.year(d timestamp) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT extract(year FROM d)::bigint $$;
+CREATE OR REPLACE FUNCTION strata_compat.month(d timestamp) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT extract(month FROM d)::bigint $$;
+CREATE OR REPLACE FUNCTION strata_compat.day(d timestamp) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT extract(day FROM d)::bigint $$;
+CREATE OR REPLACE FUNCTION strata_compat.quarter(d timestamp) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT extract(quarter FROM d)::bigint $$;
+CREATE OR REPLACE FUNCTION strata_compat.isoyear(d timestamp) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT extract(isoyear FROM d)::bigint $$;
+CREATE OR REPLACE FUNCTION strata_compat.week(d timestamp) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT extract(week FROM d)::bigint $$;
+CREATE OR REPLACE FUNCTION strata_compat.isodow(d timestamp) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT extract(isodow FROM d)::bigint $$;
+CREATE OR REPLACE FUNCTION strata_compat.monthname(d timestamp) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT to_char(d, 'FMMonth') $$;
+CREATE OR REPLACE FUNCTION strata_compat.dayname(d timestamp) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT to_char(d, 'FMDay') $$;
+CREATE OR REPLACE FUNCTION strata_compat.year(d date) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT extract(year FROM d)::bigint $$;
+CREATE OR REPLACE FUNCTION strata_compat.month(d date) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT extract(month FROM d)::bigint $$;
+CREATE OR REPLACE FUNCTION strata_compat.day(d date) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT extract(day FROM d)::bigint $$;
+CREATE OR REPLACE FUNCTION strata_compat.quarter(d date) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT extract(quarter FROM d)::bigint $$;
+CREATE OR REPLACE FUNCTION strata_compat.isoyear(d date) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT extract(isoyear FROM d)::bigint $$;
+CREATE OR REPLACE FUNCTION strata_compat.week(d date) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT extract(week FROM d)::bigint $$;
+CREATE OR REPLACE FUNCTION strata_compat.isodow(d date) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT extract(isodow FROM d)::bigint $$;
+CREATE OR REPLACE FUNCTION strata_compat.monthname(d date) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT to_char(d, 'FMMonth') $$;
+CREATE OR REPLACE FUNCTION strata_compat.dayname(d date) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT to_char(d, 'FMDay') $$;
+
+-- date_diff / datediff: boundaries crossed, as DuckDB counts them.
+CREATE OR REPLACE FUNCTION strata_compat.date_diff(part text, a timestamptz, b timestamptz) RETURNS bigint LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT CASE lower(part)
+    WHEN 'year' THEN (extract(year FROM b) - extract(year FROM a))::bigint
+    WHEN 'month' THEN ((extract(year FROM b) * 12 + extract(month FROM b)) - (extract(year FROM a) * 12 + extract(month FROM a)))::bigint
+    WHEN 'day' THEN (b::date - a::date)::bigint
+    WHEN 'hour' THEN (floor(extract(epoch FROM b) / 3600) - floor(extract(epoch FROM a) / 3600))::bigint
+    WHEN 'minute' THEN (floor(extract(epoch FROM b) / 60) - floor(extract(epoch FROM a) / 60))::bigint
+    WHEN 'second' THEN (floor(extract(epoch FROM b)) - floor(extract(epoch FROM a)))::bigint
+    WHEN 'millisecond' THEN (floor(extract(epoch FROM b) * 1000) - floor(extract(epoch FROM a) * 1000))::bigint
+  END $$;
+CREATE OR REPLACE FUNCTION strata_compat.datediff(part text, a timestamptz, b timestamptz) RETURNS bigint LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT strata_compat.date_diff(part, a, b) $$;
+
+-- strftime with the % codes the models use.
+CREATE OR REPLACE FUNCTION strata_compat.strftime(d timestamp, f text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT to_char(d, replace(replace(replace(replace(replace(replace(replace(replace(replace(
+    f, '%Y', 'YYYY'), '%m', 'MM'), '%d', 'DD'), '%H', 'HH24'), '%M', 'MI'), '%S', 'SS'), '%y', 'YY'), '%B', 'FMMonth'), '%A', 'FMDay')) $$;
+CREATE OR REPLACE FUNCTION strata_compat.strftime(d date, f text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT strata_compat.strftime(d::timestamp, f) $$;
+
+-- round(double, n) rounds half away from zero in DuckDB (PostgreSQL's rint rounds half to even).
+CREATE OR REPLACE FUNCTION strata_compat.round(x double precision, n integer) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT sign(x) * floor(abs(x) * (10::double precision ^ n) + 0.5) / (10::double precision ^ n) $$;
+
+-- Lists and text.
+CREATE OR REPLACE FUNCTION strata_compat.len(a anyarray) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT cardinality(a)::bigint $$;
+CREATE OR REPLACE FUNCTION strata_compat.len(a text) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT length(a)::bigint $$;
+CREATE OR REPLACE FUNCTION strata_compat.list_contains(l anycompatiblearray, v anycompatible) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT v = ANY(l) $$;
+CREATE OR REPLACE FUNCTION strata_compat.contains(a text, b text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT strpos(a, b) > 0 $$;
+CREATE OR REPLACE FUNCTION strata_compat.regexp_full_match(a text, p text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT a ~ ('^(?:' || p || ')$') $$;
+
+-- JSON, as the event log reads it.
+CREATE OR REPLACE FUNCTION strata_compat.json_extract(v json, p text) RETURNS json LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN p ~ '^\$\[[0-9]+\]$' THEN v -> (substr(p, 3, length(p) - 3))::integer
+              WHEN p ~ '^\$\.' THEN v -> substr(p, 3) END $$;
+CREATE OR REPLACE FUNCTION strata_compat.json_type(v json) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE json_typeof(v) WHEN 'null' THEN 'NULL' WHEN 'object' THEN 'OBJECT' WHEN 'array' THEN 'ARRAY' WHEN 'string' THEN 'VARCHAR'
+              WHEN 'boolean' THEN 'BOOLEAN' WHEN 'number' THEN CASE WHEN v::text ~ '^-?[0-9]+$' THEN 'BIGINT' ELSE 'DOUBLE' END END $$;
+CREATE OR REPLACE FUNCTION strata_compat.range(n bigint) RETURNS SETOF bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT generate_series(0::bigint, n - 1) $$;
+
+-- Aggregates: any_value (PostgreSQL 16 has it; 15 does not), median as DuckDB computes it
+-- (a DECIMAL keeps its scale, the mean of the two middle values truncated to it).
+CREATE OR REPLACE FUNCTION strata_compat.first_value_of(a anyelement, b anyelement) RETURNS anyelement LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT a $$;
+CREATE OR REPLACE AGGREGATE strata_compat.any_value(anyelement) (SFUNC = strata_compat.first_value_of, STYPE = anyelement);
+CREATE OR REPLACE FUNCTION strata_compat.median_numeric(v numeric[]) RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN n = 0 THEN NULL
+              WHEN n % 2 = 1 THEN s[(n + 1) / 2]
+              ELSE trunc((s[n / 2] + s[n / 2 + 1]) / 2, greatest(scale(s[n / 2]), scale(s[n / 2 + 1]))) END
+  FROM (SELECT coalesce(cardinality(v), 0) AS n, ARRAY(SELECT x FROM unnest(v) AS x ORDER BY x) AS s) t $$;
+CREATE OR REPLACE AGGREGATE strata_compat.median(numeric) (SFUNC = array_append, STYPE = numeric[], FINALFUNC = strata_compat.median_numeric);
+CREATE OR REPLACE FUNCTION strata_compat.median_double(v double precision[]) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN n = 0 THEN NULL WHEN n % 2 = 1 THEN s[(n + 1) / 2] ELSE (s[n / 2] + s[n / 2 + 1]) / 2 END
+  FROM (SELECT coalesce(cardinality(v), 0) AS n, ARRAY(SELECT x FROM unnest(v) AS x ORDER BY x) AS s) t $$;
+CREATE OR REPLACE AGGREGATE strata_compat.median(double precision) (SFUNC = array_append, STYPE = double precision[], FINALFUNC = strata_compat.median_double);
+
+-- DuckDB's catalog functions, over pg_catalog.
+CREATE OR REPLACE FUNCTION strata_compat.duckdb_tables() RETURNS TABLE (schema_name text, table_name text, temporary boolean, internal boolean)
+LANGUAGE sql STABLE AS $$
+  SELECT n.nspname::text, c.relname::text, c.relpersistence = 't', false
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' $$;
+CREATE OR REPLACE FUNCTION strata_compat.duckdb_views() RETURNS TABLE (schema_name text, view_name text, temporary boolean, internal boolean)
+LANGUAGE sql STABLE AS $$
+  SELECT n.nspname::text, c.relname::text, c.relpersistence = 't', false
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') $$;
+CREATE OR REPLACE FUNCTION strata_compat.duckdb_columns()
+RETURNS TABLE (schema_name text, table_name text, column_name text, column_index integer, data_type text, is_nullable boolean, internal boolean)
+LANGUAGE sql STABLE AS $$
+  SELECT n.nspname::text, c.relname::text, a.attname::text, a.attnum::integer, upper(format_type(a.atttypid, a.atttypmod)), NOT a.attnotnull, false
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm')
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' $$;
+`;
+
+/** COPY FROM STDIN of a CSV file with the quoting and NULL rules of copyFromCsv. */
+export const postgresCopySql = (target: string, header: boolean): string =>
+  `COPY ${target} FROM STDIN WITH (FORMAT csv, HEADER ${header ? 'true' : 'false'}, DELIMITER ',', QUOTE '"', ESCAPE '"')`;
