@@ -2,7 +2,8 @@
  * `strata daemon` with STRATA_EXECUTION=queue, as real child processes beside one real
  * `strata worker` on the machine's Redis (a key prefix per test): a file dropped in the landing
  * folder is picked up by the daemon's sensor, every step of the run is executed by the worker (its
- * id in the worker's job events and in the run history), and SIGTERM stops both with exit code 0.
+ * id in the worker's job events and in the run history), so is a cron schedule's run, and SIGTERM
+ * stops both with exit code 0.
  * On a DuckDB file the idle daemon does not hold the file (a read-only `strata query` opens it
  * while the daemon runs); on PostgreSQL each test has a database of its own.
  */
@@ -32,7 +33,8 @@ describe.each([
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   }, 60_000);
 
-  it('dispatches the sensor-triggered run to a worker, records the worker per step, and stops both on SIGTERM', async () => {
+  /** A data folder with its landing folder, a Redis prefix and (PostgreSQL) a database, all removed afterwards. */
+  const setup = async (): Promise<{ dir: string; landing: string; env: Record<string, string>; query: <T>(sql: string) => Promise<T[]> }> => {
     const temp = tempDir(`strata-daemon-queue-${engine}-`);
     cleanups.push(temp.cleanup);
     const landing = path.join(temp.dir, 'landing');
@@ -47,12 +49,21 @@ describe.each([
     const warehouseEnv: Record<string, string> = database ? { STRATA_WAREHOUSE_URL: database.url } : {};
     const query = <T>(sql: string): Promise<T[]> => (database ? queryPostgres<T>(database.url, sql) : queryWarehouse<T>(path.join(temp.dir, 'strata.duckdb'), sql));
     const env = { STRATA_REDIS_URL: REDIS_URL, STRATA_REDIS_KEY_PREFIX: prefix, STRATA_WORKER_LOCK_MS: '5000', ...warehouseEnv };
+    return { dir: temp.dir, landing, env, query };
+  };
+  /** The steps `worker` finished successfully for `runId`. */
+  const stepsFor = (worker: WorkerProcess, runId: string): string[] => {
+    const jobs = new Set(worker.events.filter((e) => e.kind === 'job_started' && (e as { runId?: string }).runId === runId).map((e) => e.jobId));
+    return worker.events.filter((e) => e.kind === 'job_finished' && e.status === 'succeeded' && jobs.has(e.jobId)).map((e) => e.step!);
+  };
 
-    const worker: WorkerProcess = startWorkerProcess(temp.dir, { ...env, STRATA_LOG_LEVEL: 'warn', STRATA_WORKER_CONCURRENCY: '1' });
+  it('dispatches the sensor-triggered run to a worker, records the worker per step, and stops both on SIGTERM', async () => {
+    const { dir, landing, env, query } = await setup();
+    const worker: WorkerProcess = startWorkerProcess(dir, { ...env, STRATA_LOG_LEVEL: 'warn', STRATA_WORKER_CONCURRENCY: '1' });
     let daemon: Daemon | null = null;
     try {
       const ready = await worker.waitFor((e) => e.kind === 'worker_ready');
-      daemon = startDaemon(temp.dir, { ...env, STRATA_EXECUTION: 'queue', STRATA_SENSOR_SETTLE_MS: '300' });
+      daemon = startDaemon(dir, { ...env, STRATA_EXECUTION: 'queue', STRATA_SENSOR_SETTLE_MS: '300' });
       expect(await daemon.waitFor((l) => l['event'] === 'daemon_started')).toMatchObject({ execution: 'queue' });
       // The alert rules are DuckDB SQL (the read side is not on PostgreSQL yet): on PostgreSQL they fail, logged.
       const alerted = engine === 'duckdb' ? 'alerts_evaluated' : 'alerts_failed';
@@ -66,7 +77,7 @@ describe.each([
       await daemon.waitFor((l) => l['event'] === alerted && Number(l['time']) > Number(run['time']));
 
       // The worker ran the run's steps: ingest, quality, and the gold models.
-      const ran = worker.events.filter((e) => e.kind === 'job_finished' && e.status === 'succeeded').map((e) => e.step!);
+      const ran = stepsFor(worker, String(run['run_id']));
       expect(ran).toContain('ingest');
       expect(ran).toContain('quality_silver');
       expect(ran).toContain('gold.fact_sales');
@@ -75,7 +86,7 @@ describe.each([
 
       if (engine === 'duckdb') {
         // Between runs the daemon holds no lock on the file: another process opens it.
-        const peek = await runCli(['query', '--json', 'SELECT count(*)::INTEGER AS runs FROM meta.runs'], { dataDir: temp.dir });
+        const peek = await runCli(['query', '--json', 'SELECT count(*)::INTEGER AS runs FROM meta.runs'], { dataDir: dir });
         expect(peek.code, peek.stderr).toBe(0);
         expect(peek.json.rows).toEqual([{ runs: 1 }]);
       }
@@ -97,6 +108,39 @@ describe.each([
       expect(books).toEqual([{ status: 'succeeded', command: 'sensor' }]);
       const gold = await query<{ complete: boolean }>('SELECT (SELECT count(*) FROM silver.transactions) = count(*) AS complete FROM gold.fact_sales');
       expect(gold).toEqual([{ complete: true }]);
+    } finally {
+      daemon?.child.kill('SIGKILL');
+      await stopWorker(worker);
+    }
+  }, 240_000);
+
+  it('dispatches a schedule-triggered run to the worker', async () => {
+    const { dir, landing, env, query } = await setup();
+    copyFileSync(path.join(realDataDir, '2010-12-02.csv'), path.join(landing, '2010-12-02.csv'));
+    const worker = startWorkerProcess(dir, { ...env, STRATA_LOG_LEVEL: 'warn', STRATA_WORKER_CONCURRENCY: '1' });
+    let daemon: Daemon | null = null;
+    try {
+      const ready = await worker.waitFor((e) => e.kind === 'worker_ready');
+      daemon = startDaemon(dir, {
+        ...env,
+        STRATA_EXECUTION: 'queue',
+        STRATA_SENSOR_INTERVAL_MS: '0',
+        STRATA_SCHEDULES: JSON.stringify([{ name: 'tick', cron: '*/2 * * * * *', timezone: 'UTC', job: 'full' }]),
+      });
+      const run = await daemon.waitFor((l) => l['event'] === 'run_finished', 150_000);
+      expect(run).toMatchObject({ status: 'succeeded', command: 'schedule:tick', files_loaded: 1 });
+      const ran = stepsFor(worker, String(run['run_id']));
+      expect(ran).toContain('ingest');
+      expect(ran).toContain('gold.fact_sales');
+      daemon.child.kill('SIGTERM');
+      worker.child.kill('SIGTERM');
+      expect(await daemon.exited).toEqual({ code: 0, signal: null });
+      expect(await worker.exited).toEqual({ code: 0, signal: null });
+      const history = await query<{ worker: string | null }>(`SELECT DISTINCT detail->>'worker' AS worker FROM meta.events WHERE run_id = '${String(run['run_id'])}' AND kind = 'step_succeeded'`);
+      expect(history).toEqual([{ worker: ready.worker }]);
+      // Later ticks may have been cancelled by SIGTERM; none is left running.
+      const open = await query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM meta.runs WHERE status IN ('running', 'interrupted')`);
+      expect(open).toEqual([{ n: 0 }]);
     } finally {
       daemon?.child.kill('SIGKILL');
       await stopWorker(worker);
