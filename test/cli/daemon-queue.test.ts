@@ -146,4 +146,29 @@ describe.each([
       await stopWorker(worker);
     }
   }, 240_000);
+
+  it('stops cleanly on SIGTERM while a worker runs one of its steps; nothing is left running', async () => {
+    const { dir, landing, env, query } = await setup();
+    const worker = startWorkerProcess(dir, { ...env, STRATA_LOG_LEVEL: 'warn', STRATA_WORKER_CONCURRENCY: '1' });
+    let daemon: Daemon | null = null;
+    try {
+      await worker.waitFor((e) => e.kind === 'worker_ready');
+      daemon = startDaemon(dir, { ...env, STRATA_EXECUTION: 'queue', STRATA_SENSOR_SETTLE_MS: '0' });
+      await daemon.waitFor((l) => l['event'] === 'daemon_started');
+      for (const day of ['2010-12-01', '2010-12-02', '2010-12-03']) copyFileSync(path.join(realDataDir, `${day}.csv`), path.join(landing, `${day}.csv`));
+      await worker.waitFor((e) => e.kind === 'job_started', 120_000);
+      daemon.child.kill('SIGTERM');
+      expect(await daemon.exited).toEqual({ code: 0, signal: null });
+      expect(daemon.lines.find((l) => l['event'] === 'daemon_stopping')).toMatchObject({ reason: 'SIGTERM', run_in_progress: true });
+      expect(daemon.lines.at(-1)).toMatchObject({ event: 'daemon_stopped' });
+      // The step already on the worker finishes there; then the worker stops too.
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toEqual({ code: 0, signal: null });
+      const books = await query<{ runs: number; open: number }>(`SELECT count(*)::INTEGER AS runs, count(*) FILTER (WHERE status IN ('running', 'interrupted'))::INTEGER AS open FROM meta.runs`);
+      expect(books).toEqual([{ runs: 1, open: 0 }]);
+    } finally {
+      daemon?.child.kill('SIGKILL');
+      await stopWorker(worker);
+    }
+  }, 240_000);
 });
