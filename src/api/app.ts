@@ -15,6 +15,7 @@ import { loadApiSettings, type ApiSettings } from './api-settings.js';
 import { createTokenSigner, type ApiSecrets, type SqlRunner } from './auth/index.js';
 import './fastify-types.js';
 import { createPipelineRunner, type PipelineRunner } from './pipeline-runner.js';
+import type { QueueExecution } from './queued-runs.js';
 import { registerAuth } from './plugins/auth.js';
 import { registerCache } from './plugins/cache.js';
 import { registerErrorHandling } from './plugins/errors.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   readonly reader: QuerySource & SqlRunner;
   /** The one writer: pipeline runs and erasure. */
   readonly writer: Warehouse;
+  /** Queue execution (STRATA_EXECUTION=queue): runs' steps go to `strata worker` processes. */
+  readonly queue?: QueueExecution;
   readonly config: StrataConfig;
   readonly secrets: ApiSecrets;
   readonly settings?: ApiSettings;
@@ -78,7 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
   });
 
-  const runner = createPipelineRunner(deps.writer, deps.config);
+  const runner = createPipelineRunner(deps.writer, deps.config, deps.queue);
   const state: AppState = { loading: null };
   const metrics = createMetrics(deps.reader);
   const backends = deps.backends ?? createApiBackends(deps.config, { cacheEntries: settings.cacheEntries, cacheTtlSeconds: settings.cacheTtlSeconds, registry: metrics.registry, log: app.log });

@@ -1,10 +1,12 @@
 /**
  * The server owns the warehouse, so every write that moves data (ingest, erasure, demo load)
  * goes through here: one at a time, and each completed run tells the listeners (the cache, the
- * readiness check, the metrics).
+ * readiness check, the metrics). With queue execution a run's steps run on `strata worker`s,
+ * and the listeners still hear of it here once it has finished.
  */
 import type { StrataConfig } from '../config/index.js';
 import type { Warehouse } from '../engine/index.js';
+import type { QueueExecution } from './queued-runs.js';
 import { createEventBus, runPipeline, type PipelineEventBus, type PipelineOptions, type PipelineResult } from '../pipeline/index.js';
 
 export interface PipelineRunner {
@@ -20,7 +22,7 @@ export interface PipelineRunner {
   readonly lastResult: PipelineResult | null;
 }
 
-export function createPipelineRunner(writer: Warehouse, config: StrataConfig): PipelineRunner {
+export function createPipelineRunner(writer: Warehouse, config: StrataConfig, queue?: QueueExecution): PipelineRunner {
   let tail: Promise<unknown> = Promise.resolve();
   let pending = 0;
   let lastResult: PipelineResult | null = null;
@@ -37,7 +39,10 @@ export function createPipelineRunner(writer: Warehouse, config: StrataConfig): P
   const runner: PipelineRunner = {
     run: (options) =>
       enqueue(async () => {
-        const result = await runPipeline(writer, config, { ...options, bus: options.bus ?? events });
+        const bus = options.bus ?? events;
+        const result = queue
+          ? await queue.duringRun((warehouse) => runPipeline(warehouse, config, { ...options, bus, dispatcher: queue.dispatcher }))
+          : await runPipeline(writer, config, { ...options, bus });
         lastResult = result;
         for (const listener of listeners) await listener(result);
         return result;

@@ -1,19 +1,21 @@
 /**
  * `strata serve`: the process that owns the warehouse. Opens it once for writing, adds a pool of
  * read connections on the same instance with file access locked down, creates the first admin if
- * there is none, listens, and (with `demo`) loads the demo data while /ready says so.
+ * there is none, listens, and (with `demo`) loads the demo data while /ready says so. With
+ * STRATA_EXECUTION=queue its runs' steps go to `strata worker`s (see queued-runs.ts).
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { StrataConfig } from '../config/index.js';
-import { openReaderPool, type ReaderPool, type Warehouse } from '../engine/index.js';
+import type { ReaderPool } from '../engine/index.js';
 import { httpLoggerOptions } from '../observability/index.js';
 import { StrataError, modelsDir } from '../shared/index.js';
-import { eventMirrorFor, openProjectWarehouse } from '../pipeline/index.js';
+import { eventMirrorFor } from '../pipeline/index.js';
 import { loadApiSettings, type ApiSettings } from './api-settings.js';
 import { buildApp } from './app.js';
 import { addUser, countUsers, loadSecrets } from './auth/index.js';
+import { openServerWarehouse } from './queued-runs.js';
 import { goldMissing } from './routes/health.js';
 
 export interface ServeOptions {
@@ -56,29 +58,20 @@ export async function startServer(config: StrataConfig, options: ServeOptions): 
   const settings = loadApiSettings(options.settings ?? {});
   const adminPassword = adminPasswordFromEnv();
   const secrets = loadSecrets(config.dataDir);
-  const { warehouse: writer } = await openProjectWarehouse(config);
-  let pool: ReaderPool | null = null;
+  // The pipeline reads staged files, the seeds under models/, and the demo folder; nothing else.
+  const allowed = [path.resolve(config.dataDir), path.dirname(path.resolve(config.warehousePath)), modelsDir(), ...(options.demoDir ? [path.resolve(options.demoDir)] : [])];
+  const warehouse = await openServerWarehouse(config, { connections: settings.readerConnections, defaultTimeoutMs: settings.queryTimeoutMs, allowed: allowed.map((d) => `${d}${path.sep}`) });
+  const { writer, readers } = warehouse;
   try {
-    pool = await openReaderPool({
-      path: config.warehousePath,
-      threads: config.duckdbThreads,
-      memoryLimit: config.duckdbMemoryLimit,
-      connections: settings.readerConnections,
-      defaultTimeoutMs: settings.queryTimeoutMs,
-    });
-    // The pipeline reads staged files, the seeds under models/, and the demo folder; nothing else.
-    const allowed = [path.resolve(config.dataDir), path.dirname(path.resolve(config.warehousePath)), modelsDir(), ...(options.demoDir ? [path.resolve(options.demoDir)] : [])];
-    await pool.lockDown(allowed.map((d) => `${d}${path.sep}`));
-    await bootstrapAdmin(pool, adminPassword, options.say);
+    await bootstrapAdmin(readers, adminPassword, options.say);
   } catch (error) {
-    await pool?.close();
-    await writer.close();
+    await warehouse.close();
     throw error;
   }
-  const readers = pool;
   const app = await buildApp({
     reader: readers,
     writer,
+    ...(warehouse.queue ? { queue: warehouse.queue } : {}),
     config,
     secrets,
     settings,
@@ -111,10 +104,7 @@ export async function startServer(config: StrataConfig, options: ServeOptions): 
     async close() {
       await mirror?.close();
       await app.close();
-      await readers.close();
-      await closeWriter(writer);
+      await warehouse.close();
     },
   };
 }
-
-const closeWriter = (writer: Warehouse): Promise<void> => writer.close();

@@ -4,65 +4,11 @@
  * alerts are evaluated, every line is JSON, and SIGTERM stops it with exit code 0, also in the
  * middle of a run (which is then cancelled cleanly and completed by the next run).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectRoot, realDataDir, runCli, tempDir } from '../helpers/cli.js';
-
-interface Daemon {
-  readonly child: ChildProcess;
-  readonly lines: Record<string, unknown>[];
-  readonly raw: string[];
-  waitFor(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startDaemon(dataDir: string, env: Record<string, string> = {}): Daemon {
-  const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'strata.js'), '--data-dir', dataDir, 'daemon'], {
-    cwd: projectRoot,
-    env: { ...process.env, STRATA_LOG_LEVEL: 'info', STRATA_SENSOR_INTERVAL_MS: '200', STRATA_SENSOR_SETTLE_MS: '600', STRATA_ALERTS_INTERVAL_MS: '600000', STRATA_SCHEDULES: '[]', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: Record<string, unknown>[] = [];
-  const raw: string[] = [];
-  const waiters: { predicate: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
-  let buffer = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString('utf8');
-    let newline;
-    while ((newline = buffer.indexOf('\n')) >= 0) {
-      const text = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + 1);
-      if (!text.trim()) continue;
-      raw.push(text);
-      let line: Record<string, unknown>;
-      try {
-        line = JSON.parse(text) as Record<string, unknown>;
-      } catch {
-        line = { unparsed: text };
-      }
-      lines.push(line);
-      for (const w of [...waiters]) if (w.predicate(line)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(line));
-    }
-  });
-  child.stdout!.resume();
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
-  return {
-    child,
-    lines,
-    raw,
-    exited,
-    waitFor(predicate, timeoutMs = 90_000) {
-      const found = lines.find(predicate);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out; log so far:\n${raw.join('\n')}`)), timeoutMs);
-        waiters.push({ predicate, resolve: (l) => (clearTimeout(timer), resolve(l)) });
-      });
-    },
-  };
-}
+import { realDataDir, runCli, tempDir } from '../helpers/cli.js';
+import { startDaemon } from './daemon-harness.js';
 
 const temps: (() => void)[] = [];
 afterAll(() => temps.splice(0).forEach((cleanup) => cleanup()));

@@ -146,6 +146,12 @@ describe('deploy/compose.yaml', () => {
     }
   });
 
+  it('has the API plan its runs and the workers execute their steps (queue execution on Redis)', () => {
+    for (const name of ['api', 'worker']) expect(services[name]?.environment?.['STRATA_EXECUTION'], name).toBe('${STRATA_EXECUTION:-queue}');
+    expect(readText('.env.example')).toMatch(/^STRATA_EXECUTION=queue$/m);
+    expect(services['api']?.environment?.['STRATA_REDIS_URL']).toMatch(/^redis:\/\/redis:6379/);
+  });
+
   it('agrees on ports: the API listens where it is published, probed and scraped', () => {
     const api = services['api'];
     const port = api?.environment?.['STRATA_API_PORT'];

@@ -152,6 +152,8 @@ describe('deploy/k8s', () => {
     const isSetting = (v: string): boolean => known.has(v) || v in pending;
     const keys = Object.keys(configMap?.data ?? {});
     expect(keys.length).toBeGreaterThan(3);
+    // The API plans runs; the worker Deployment executes their steps.
+    expect(configMap?.data?.['STRATA_EXECUTION']).toBe('queue');
     for (const key of keys) {
       expect(key).toMatch(STRATA_VARIABLE);
       expect(isSetting(key), `ConfigMap: ${key} is not a Strata setting`).toBe(true);

@@ -4,7 +4,8 @@
  * caller after each run (the CLI evaluates alerts then, and on its own interval). Everything it
  * does is logged as one JSON line with the run id. `stop()` stops the loops, cancels the current
  * run (steps not started are cancelled; a step in a transaction commits or rolls back whole), and
- * resolves once nothing is running.
+ * resolves once nothing is running. With a `dispatcher` (STRATA_EXECUTION=queue) the runs are
+ * still planned and recorded here, one at a time, but their steps execute on `strata worker`s.
  */
 import { statSync } from 'node:fs';
 import type { StrataConfig } from '../../config/index.js';
@@ -12,6 +13,7 @@ import type { Warehouse } from '../../engine/index.js';
 import { describeError } from '../../shared/index.js';
 import type { PipelineEventBus } from '../events/index.js';
 import { systemClock, type Clock } from '../executor/index.js';
+import type { StepDispatcher } from '../queue/index.js';
 import { runPipeline, type PipelineResult } from '../run-pipeline.js';
 import { runSchedules, type Schedule } from '../schedule/index.js';
 import { createLandingSensor } from '../sensor/index.js';
@@ -31,6 +33,8 @@ export interface DaemonOptions {
   readonly logger: DaemonLogger;
   readonly bus?: PipelineEventBus;
   readonly clock?: Clock;
+  /** Queue execution: each run's steps become jobs for `strata worker` processes (see src/pipeline/queue). */
+  readonly dispatcher?: StepDispatcher;
   /** Called after every run, whatever its status (the CLI evaluates alerts here). */
   readonly afterRun?: (result: PipelineResult, trigger: DaemonTrigger) => Promise<void>;
 }
@@ -67,6 +71,7 @@ export function startDaemon(options: DaemonOptions): Daemon {
           forceGold: trigger.kind === 'schedule' && trigger.job === 'full',
           signal: runs.signal,
           ...(options.bus ? { bus: options.bus } : {}),
+          ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
         });
         logger[result.status === 'failed' ? 'error' : 'info'](
           {
@@ -134,7 +139,7 @@ export function startDaemon(options: DaemonOptions): Daemon {
 
   const sensing = sensorLoop().catch((error: unknown) => logger.error({ event: 'sensor_failed', error: describeError(error) }, 'the sensor stopped'));
   logger.info(
-    { event: 'daemon_started', landing_dir: sensor.dir, sensor_interval_ms: config.sensorIntervalMs, sensor_settle_ms: config.sensorSettleMs, schedules: config.schedules.map((s) => s.name) },
+    { event: 'daemon_started', execution: options.dispatcher ? 'queue' : 'in-process', landing_dir: sensor.dir, sensor_interval_ms: config.sensorIntervalMs, sensor_settle_ms: config.sensorSettleMs, schedules: config.schedules.map((s) => s.name) },
     `daemon: watching ${sensor.dir}, ${config.schedules.length} schedule(s)`,
   );
 
