@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { StrataConfig } from '../config/index.js';
 import type { Warehouse } from '../engine/index.js';
 import { discoverFiles, ingestPaths, type DateOrder, type FileOutcome, type IngestReport } from '../ingest/index.js';
-import { TRANSACTION_RULES, evaluateQuality, loadReferenceData, type QualitySummary } from '../quality/index.js';
+import type { QualitySummary } from '../quality/index.js';
 import { StrataError, describeError, isStrataError, modelsDir } from '../shared/index.js';
 import { INGEST, QUALITY_SILVER, buildAssetGraph, type AssetDef, type AssetGraph } from './assets/index.js';
 import { appendEvents, createEventBus, lastMaterializations, type PipelineEvent, type PipelineEventBus, type RunRequest } from './events/index.js';
@@ -21,7 +21,8 @@ import type { ResourceRegistry } from './resilience/index.js';
 import { finishRun, recordStep, startRun, type RunStatus } from './run-store.js';
 import type { CheckOutcome, GoldResult } from './steps/gold-step.js';
 import { materializeModel, type ModelBuild } from './steps/gold-model-step.js';
-import { buildSilver, type BatchAccount } from './steps/silver-step.js';
+import { runQualitySilver } from './steps/quality-silver-step.js';
+import type { BatchAccount } from './steps/silver-step.js';
 
 export interface PipelineOptions {
   readonly inputs: readonly string[];
@@ -94,7 +95,8 @@ type StepValue =
   | { readonly kind: 'quality_silver'; readonly summary: QualitySummary; readonly accounts: readonly BatchAccount[] }
   | { readonly kind: 'gold_model'; readonly build: ModelBuild };
 
-async function readState(warehouse: Warehouse, graph: AssetGraph): Promise<PlanState> {
+/** What the planner needs to know of the warehouse: pending batches, missing models, last materialisations. */
+export async function readState(warehouse: Warehouse, graph: AssetGraph): Promise<PlanState> {
   const [{ pending } = { pending: 0 }] = await warehouse.query<{ pending: number }>(`SELECT count(*)::INTEGER AS pending FROM bronze.batches WHERE status = 'loaded'`);
   const existing = new Set(
     (await warehouse.query<{ name: string }>(
@@ -202,30 +204,9 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
         return { changed: report.loaded > 0, value: { kind: 'ingest', report } };
       }
       if (asset.kind === 'quality_silver') {
-        let committed: PipelineEvent[] = [];
-        const value = await warehouse.transaction(async (tx) => {
-          await loadReferenceData(tx);
-          const summary = await evaluateQuality(tx, runId, TRANSACTION_RULES);
-          const accounts = summary.batches > 0 ? await buildSilver(tx) : [];
-          // Rows written per day of the data (not of the file): the day partitions downstream rebuild.
-          const days = accounts.length
-            ? await tx.query<{ day: string; rows: number }>(
-                `SELECT strftime(invoice_date, '%Y-%m-%d') AS day, count(*)::INTEGER AS rows FROM silver.transactions WHERE list_contains($batches, batch_id) GROUP BY 1 ORDER BY 1`,
-                { batches: accounts.map((a) => a.batch_id) },
-              )
-            : [];
-          committed = accounts.length
-            ? [
-                ...days.map((d): PipelineEvent => ({ kind: 'rows_written', runId, stepId: QUALITY_SILVER, asset: QUALITY_SILVER, partition: d.day, rows: d.rows })),
-                { kind: 'asset_materialized', runId, stepId: QUALITY_SILVER, asset: QUALITY_SILVER, rows: sumTotals(accounts).rows_to_silver },
-              ]
-            : [];
-          // Committed with silver: the planner's view of "silver changed" can never run ahead of the data.
-          await appendEvents(tx, committed);
-          return { summary, accounts };
-        });
-        publish(committed);
-        return { changed: value.accounts.length > 0, value: { kind: 'quality_silver', ...value } };
+        const value = await runQualitySilver(warehouse, runId);
+        publish(value.events);
+        return { changed: value.accounts.length > 0, value: { kind: 'quality_silver', summary: value.summary, accounts: value.accounts } };
       }
       const build = await materializeModel(warehouse, runId, asset, checks, (events) => log(...events), {
         ...(partitions ? { partitions } : {}),
@@ -347,7 +328,7 @@ export async function goldIsBuilt(warehouse: Warehouse): Promise<boolean> {
   return rows.length > 0;
 }
 
-async function totalsOfWarehouse(warehouse: Warehouse): Promise<PipelineResult['warehouseTotals']> {
+export async function totalsOfWarehouse(warehouse: Warehouse): Promise<PipelineResult['warehouseTotals']> {
   const [row] = await warehouse.query<PipelineResult['warehouseTotals']>(
     `SELECT count(*)::INTEGER AS batches,
             coalesce(sum(rows_in), 0)::DOUBLE AS rows_in, coalesce(sum(rows_to_silver), 0)::DOUBLE AS rows_to_silver,
