@@ -24,17 +24,17 @@ import path from 'node:path';
 import type { StrataConfig } from '../config/index.js';
 import type { Warehouse } from '../engine/index.js';
 import { discoverFiles, ingestPaths, type FileOutcome } from '../ingest/index.js';
-import { loadReferenceData, type QualitySummary } from '../quality/index.js';
+import type { QualitySummary } from '../quality/index.js';
 import { StrataError, describeError, isStrataError, modelsDir } from '../shared/index.js';
 import { INGEST, QUALITY_SILVER, buildAssetGraph, type AssetDef } from './assets/index.js';
 import { appendEvents, createEventBus, type PipelineEvent, type RunRequest } from './events/index.js';
 import { loadGoldModels } from './model-graph.js';
-import { daysBetween, partitionFilter, partitionScope, sqlHash, sortedDays, type MaterializationDetail, type PartitionScope } from './partitions/index.js';
+import { dayKey, dayOfKey, daysBetween, readOnlyDays, partitionFilter, partitionScope, sqlHash, sortedDays, type MaterializationDetail } from './partitions/index.js';
 import { plan } from './planner/index.js';
 import { partitionOf, readState, runPipeline, totalsOfWarehouse, type PipelineOptions, type PipelineResult } from './run-pipeline.js';
 import { finishRun, recordStep, startRun } from './run-store.js';
-import { checkEvents, evaluateChecks, materializeModel, writePartitions } from './steps/gold-model-step.js';
-import { recordChecks, type CheckOutcome, type GoldResult } from './steps/gold-step.js';
+import { checkEvents, evaluateChecks, materializeModel } from './steps/gold-model-step.js';
+import { recordChecks, replaceRelation, type CheckOutcome, type GoldResult } from './steps/gold-step.js';
 import { runQualitySilver } from './steps/quality-silver-step.js';
 import type { BatchAccount } from './steps/silver-step.js';
 
@@ -183,124 +183,156 @@ async function backfillInOneRun(warehouse: Warehouse, config: StrataConfig, opti
       parts.set(p.key, { full: scope.kind === 'full', pending: new Set(scope.kind === 'days' ? scope.days : []), written: new Set(), builtFull: false, ms: 0, rows: 0 });
     }
     const dimMs = new Map<string, { ms: number; rows: number }>();
-
-    // One listing of the landing files, by day; only the days of the range are read.
-    const wanted = new Set(runDays);
-    const filesByDay = new Map<string, string[]>();
-    for (const f of options.inputs.flatMap((i) => discoverFiles(i).map((d) => d.path))) {
-      const day = partitionOf(f);
-      if (wanted.has(day)) filesByDay.set(day, [...(filesByDay.get(day) ?? []), f]);
-    }
-    await warehouse.transaction((tx) => loadReferenceData(tx));
-    let pendingBatches = state.pendingBatches;
     let silverChanged = false;
 
-    for (const day of runDays) {
+    // 1. The landing files of the range, listed once, in day order; each file is its own batch.
+    const wanted = new Set(runDays);
+    const rangeFiles = options.inputs
+      .flatMap((i) => discoverFiles(i).map((d) => d.path))
+      .filter((f) => wanted.has(partitionOf(f)))
+      .sort((x, y) => partitionOf(x).localeCompare(partitionOf(y)) || x.localeCompare(y));
+    let pendingBatches = state.pendingBatches;
+    if (rangeFiles.length) {
+      stepStarted(INGEST);
+      const report = await clock.time('ingest', () =>
+        ingestPaths(warehouse, rangeFiles, {
+          runId,
+          stagingDir: path.join(config.dataDir, 'staging'),
+          maxLineBytes: config.maxLineBytes,
+          concurrency: config.ingestConcurrency,
+          defaultDateOrder: config.defaultDateOrder,
+          dateOrder: options.dateOrder,
+        }),
+      );
+      files.push(...report.files);
+      const loaded = report.files.flatMap((f) => (f.status === 'loaded' ? [f] : []));
+      pendingBatches += loaded.length;
+      await log(
+        ...loaded.map((f): PipelineEvent => ({ kind: 'rows_written', runId, stepId: INGEST, asset: INGEST, partition: partitionOf(f.file), rows: f.batch.rowsIn })),
+        ...(loaded.length ? [{ kind: 'asset_materialized', runId, stepId: INGEST, asset: INGEST, rows: report.rowsIn } as const] : []),
+      );
+    }
+    // 2. Quality over the batches (results and books per batch), passing rows to silver.
+    let silverDays: readonly string[] = [];
+    if (pendingBatches > 0) {
+      stepStarted(QUALITY_SILVER);
+      const processed = await clock.time('quality_silver', () => runQualitySilver(warehouse, runId));
+      publish(processed.events);
+      quality = processed.summary;
+      batches.push(...processed.accounts);
+      silverDays = processed.days;
+      silverChanged = processed.accounts.length > 0;
+    }
+    // 3. The models the partitions read, when their inputs changed (their checks come at the end).
+    const dimDetails = new Map<string, MaterializationDetail>();
+    for (const dim of perDayDims) {
+      const inputsChanged = (dim.reads ?? []).some((r) => (r === QUALITY_SILVER ? silverChanged : dimDetails.has(r)));
+      if (!inputsChanged && !dirty.has(dim.key)) continue;
+      stepStarted(dim.key);
+      const build = await clock.time('gold', () =>
+        materializeModel(warehouse, runId, dim, [], (events) => log(...events), readersColumn.has(dim.key) ? { readersPartitionColumn: readersColumn.get(dim.key)! } : {}),
+      );
+      publish(build.events);
+      dirty.delete(dim.key);
+      const materialized = build.events.find((e) => e.kind === 'asset_materialized');
+      dimDetails.set(dim.key, (materialized?.kind === 'asset_materialized' ? materialized.detail : undefined) ?? {});
+      dimMs.set(dim.key, { ms: build.ms, rows: build.rows });
+    }
+    // Which days each partitioned model writes besides the range: the days its inputs changed, or,
+    // when it is missing or out of date whole, every day of the sales calendar (its table starts empty).
+    const [bounds] = await warehouse.query<{ first: string | null; last: string | null }>(
+      `SELECT strftime(min(invoice_date), '%Y-%m-%d') AS first, strftime(max(invoice_date), '%Y-%m-%d') AS last FROM silver.transactions`,
+    );
+    const calendar = bounds?.first && bounds.last ? daysBetween(bounds.first, bounds.last) : [];
+    for (const p of partitioned) {
+      const own = parts.get(p.key)!;
+      for (const r of p.reads ?? []) {
+        if (r === QUALITY_SILVER) silverDays.forEach((d) => own.pending.add(d));
+        else if (byKey.get(r)?.partitioning === 'day' && parts.get(r)!.full) own.full = true;
+        else if (dimDetails.has(r)) {
+          const detail = dimDetails.get(r)!;
+          if (detail.changed_partitions) detail.changed_partitions.forEach((d) => own.pending.add(d));
+          else if (detail.content_changed !== false && !detail.rows_added_only) own.full = true;
+        }
+      }
+      if (own.full) {
+        calendar.forEach((d) => own.pending.add(d));
+        await clock.time('gold', () => warehouse.transaction((tx) => replaceRelation(tx, { name: p.key.slice(5), sql: `SELECT * FROM (${p.sql}) AS model LIMIT 0`, materialized: 'table' })));
+        own.builtFull = true;
+      }
+    }
+    // Days before the range (out of date, or of a rebuild) first, then the range in order.
+    const beforeRange = sortedDays(partitioned.flatMap((p) => [...parts.get(p.key)!.pending])).filter((d) => d < runDays[0]!);
+    const rest = new Set(partitioned.flatMap((p) => [...parts.get(p.key)!.pending]).filter((d) => d > runDays.at(-1)!));
+    const order = [...beforeRange.map((d) => [d] as const), ...runDays.map((d, i) => (i === runDays.length - 1 ? [d, ...sortedDays(rest)] : [d]))];
+
+    // 4. Day by day: each partitioned model's partition of that day (deleted and inserted again from
+    //    its SQL), in graph order, committed with their rows_written events.
+    partitioned.forEach((p) => stepStarted(p.key));
+    for (const group of order) {
+      const day = group[0];
       if (options.signal?.aborted) {
         error = new StrataError('STRATA_ERR_CANCELLED', `the backfill was cancelled before ${day}`);
         break;
       }
       const dayStarted = performance.now();
       try {
-        // 1. That day's files, each its own batch.
-        const dayFiles = filesByDay.get(day) ?? [];
-        if (dayFiles.length) {
-          stepStarted(INGEST);
-          const report = await clock.time('ingest', () =>
-            ingestPaths(warehouse, dayFiles, {
-              runId,
-              stagingDir: path.join(config.dataDir, 'staging'),
-              maxLineBytes: config.maxLineBytes,
-              concurrency: config.ingestConcurrency,
-              defaultDateOrder: config.defaultDateOrder,
-              dateOrder: options.dateOrder,
-            }),
-          );
-          files.push(...report.files);
-          const loaded = report.files.flatMap((f) => (f.status === 'loaded' ? [f] : []));
-          pendingBatches += loaded.length;
-          await log(
-            ...loaded.map((f): PipelineEvent => ({ kind: 'rows_written', runId, stepId: INGEST, asset: INGEST, partition: partitionOf(f.file), rows: f.batch.rowsIn })),
-            ...(loaded.length ? [{ kind: 'asset_materialized', runId, stepId: INGEST, asset: INGEST, rows: report.rowsIn } as const] : []),
-          );
-        }
-        // 2. Quality and silver over that day's batches.
-        let silverDays: readonly string[] = [];
-        if (pendingBatches > 0) {
-          stepStarted(QUALITY_SILVER);
-          const processed = await clock.time('quality_silver', () => runQualitySilver(warehouse, runId, { referenceLoaded: true }));
-          publish(processed.events);
-          quality = sumQuality(quality, processed.summary);
-          batches.push(...processed.accounts);
-          silverDays = processed.days;
-          pendingBatches = 0;
-          if (processed.accounts.length) silverChanged = true;
-        }
-        // 3. The models the partitions read, when their inputs changed (no checks yet).
-        const dimDetails = new Map<string, MaterializationDetail>();
-        for (const dim of perDayDims) {
-          const inputsChanged = (dim.reads ?? []).some((r) => (r === QUALITY_SILVER ? silverDays.length > 0 : dimDetails.has(r)));
-          if (!inputsChanged && !dirty.has(dim.key)) continue;
-          stepStarted(dim.key);
-          const build = await clock.time('gold', () =>
-            materializeModel(warehouse, runId, dim, [], (events) => log(...events), readersColumn.has(dim.key) ? { readersPartitionColumn: readersColumn.get(dim.key)! } : {}),
-          );
-          publish(build.events);
-          dirty.delete(dim.key);
-          const materialized = build.events.find((e) => e.kind === 'asset_materialized');
-          dimDetails.set(dim.key, (materialized?.kind === 'asset_materialized' ? materialized.detail : undefined) ?? {});
-          const spent = dimMs.get(dim.key) ?? { ms: 0, rows: 0 };
-          dimMs.set(dim.key, { ms: spent.ms + build.ms, rows: build.rows });
-        }
-        // 4. The day's partitions (plus the days its inputs changed), in graph order.
-        const writtenToday = new Map<string, readonly string[]>();
-        for (const p of partitioned) {
-          const own = parts.get(p.key)!;
-          const days = new Set([day, ...own.pending]);
-          let full = own.full;
-          for (const r of p.reads ?? []) {
-            if (r === QUALITY_SILVER) silverDays.forEach((d) => days.add(d));
-            else if (writtenToday.has(r)) writtenToday.get(r)!.forEach((d) => days.add(d));
-            else if (dimDetails.has(r)) {
-              const detail = dimDetails.get(r)!;
-              if (detail.changed_partitions) detail.changed_partitions.forEach((d) => days.add(d));
-              else if (detail.content_changed !== false && !detail.rows_added_only) full = true;
+        const events = await clock.time('gold', () =>
+          warehouse.transaction(async (tx) => {
+            const written: Extract<PipelineEvent, { kind: 'rows_written' }>[] = [];
+            for (const p of partitioned) {
+              const own = parts.get(p.key)!;
+              const days = group.filter((d) => wanted.has(d) || own.pending.has(d));
+              if (!days.length) continue;
+              // Day keys are integers of validated days: inlined, so delete and insert go in one call.
+              const where = `${p.partitionColumn!} IN (${days.map(dayKey).join(', ')})`;
+              const name = p.key.slice(5);
+              let counted: { k: number; n: number }[];
+              const t = performance.now();
+              try {
+                await tx.execute(`DELETE FROM gold.${name} WHERE ${where}; INSERT INTO gold.${name} BY NAME SELECT * FROM (${readOnlyDays(p.sql!, p.dayInputs ?? [], days)}) AS model WHERE ${where}`);
+                counted = days.length > 1 ? await tx.query<{ k: number; n: number }>(`SELECT ${p.partitionColumn!}::INTEGER AS k, count(*)::INTEGER AS n FROM gold.${name} WHERE ${where} GROUP BY 1`) : [];
+              } catch (failure) {
+                throw new StrataError('STRATA_ERR_MODEL', `model ${p.key} failed to build day ${days.join(', ')}: ${(failure as Error).message}`, { cause: failure });
+              }
+              own.ms += performance.now() - t;
+              const perDay = new Map(counted.map((r) => [dayOfKey(r.k), r.n]));
+              days.forEach((d) => own.written.add(d));
+              written.push(...days.map((d) => ({ kind: 'rows_written' as const, runId, stepId: p.key, asset: p.key, partition: d, rows: days.length > 1 ? perDay.get(d) ?? 0 : -1 })));
             }
-          }
-          const scope: PartitionScope = full ? { kind: 'full', reason: own.full ? 'missing or out of date' : 'an input changed whole' } : { kind: 'days', days: sortedDays(days) };
-          stepStarted(p.key);
-          const t = performance.now();
-          const result = await clock.time('gold', () =>
-            warehouse.transaction(async (tx) => {
-              const written = await writePartitions(tx, runId, p, scope);
-              await appendEvents(tx, written.written);
-              return written;
-            }),
-          );
-          publish(result.written);
-          own.ms += performance.now() - t;
-          own.rows = result.rows;
-          own.full = false;
-          own.pending.clear();
-          if (scope.kind === 'full') {
-            own.builtFull = true;
-            writtenToday.set(p.key, []);
-          } else {
-            scope.days.forEach((d) => own.written.add(d));
-            writtenToday.set(p.key, scope.days);
-          }
-          // A whole rebuild changes every day for the readers downstream.
-          if (scope.kind === 'full') for (const q of partitioned) if ((q.reads ?? []).includes(p.key)) parts.get(q.key)!.full = true;
+            // One count of the day's rows in every model written.
+            const single = written.filter((e) => e.rows === -1);
+            if (single.length) {
+              const counts = await tx.query<{ asset: string; n: number }>(
+                single.map((e) => `SELECT '${e.asset}' AS asset, count(*)::INTEGER AS n FROM ${e.asset} WHERE ${byKey.get(e.asset)!.partitionColumn!} = ${dayKey(day)}`).join(' UNION ALL '),
+              );
+              const byAsset = new Map(counts.map((c) => [c.asset, c.n]));
+              for (let i = 0; i < written.length; i++) {
+                const e = written[i]!;
+                if (e.rows === -1) written[i] = { ...e, rows: byAsset.get(e.asset) ?? 0 };
+              }
+            }
+            await appendEvents(tx, written);
+            return written;
+          }),
+        );
+        publish(events);
+        if (wanted.has(day)) {
+          const entry: BackfillDay = { day, runId, status: 'succeeded', durationMs: Math.round(performance.now() - dayStarted) };
+          days.push(entry);
+          options.onDay?.(entry);
         }
-        const entry: BackfillDay = { day, runId, status: 'succeeded', durationMs: Math.round(performance.now() - dayStarted) };
-        days.push(entry);
-        options.onDay?.(entry);
       } catch (caught) {
         const entry: BackfillDay = { day, runId, status: 'failed', durationMs: Math.round(performance.now() - dayStarted) };
         days.push(entry);
         options.onDay?.(entry);
         throw caught;
       }
+    }
+    for (const p of partitioned) {
+      const own = parts.get(p.key)!;
+      const [{ n } = { n: 0 }] = await warehouse.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${p.key}`);
+      own.rows = n;
     }
 
     // The end, in graph order: checks of what was built per day, the partitioned models recorded

@@ -8,7 +8,7 @@ import type { Warehouse, WarehouseSession } from '../../engine/index.js';
 import { StrataError } from '../../shared/index.js';
 import { PARTITIONS_TOKEN, type AssetDef, type CheckDef } from '../assets/index.js';
 import { appendEvents, type PipelineEvent } from '../events/index.js';
-import { dayOfKey, partitionFilter, partitionScope, sqlHash, type MaterializationDetail, type PartitionScope } from '../partitions/index.js';
+import { dayOfKey, partitionFilter, partitionScope, readOnlyDays, sqlHash, type MaterializationDetail, type PartitionScope } from '../partitions/index.js';
 import { recordChecks, replaceRelation, type CheckOutcome } from './gold-step.js';
 
 export interface ModelBuildOptions {
@@ -85,7 +85,7 @@ export async function writePartitions(tx: WarehouseSession, runId: string, asset
     } else if (scope.days.length) {
       const filter = partitionFilter(column, scope.days);
       await tx.execute(`DELETE FROM gold.${name} WHERE ${filter.sql}`, filter.params);
-      await tx.execute(`INSERT INTO gold.${name} BY NAME SELECT * FROM (${asset.sql}) AS model WHERE ${filter.sql}`, filter.params);
+      await tx.execute(`INSERT INTO gold.${name} BY NAME SELECT * FROM (${readOnlyDays(asset.sql!, asset.dayInputs ?? [], scope.days)}) AS model WHERE ${filter.sql}`, filter.params);
     }
   } catch (error) {
     throw buildError(name, error);
