@@ -1,16 +1,20 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { readFileSync } from 'node:fs';
-const i = await DuckDBInstance.create('/tmp/orch-prof.duckdb'); const c = await i.connect();
-const daily = readFileSync('models/gold/mart_daily_sales.sql','utf8');
-const variants = {
-  current: daily,
-  on: daily.replace('LEFT JOIN daily AS x USING (date_key)', 'LEFT JOIN daily AS x ON x.date_key = d.date_key'),
-  inner_from_fact: daily.replace("FROM gold.fact_sales\n    GROUP BY date_key", "FROM gold.fact_sales WHERE date_key IN (SELECT date_key FROM gold.dim_date)\n    GROUP BY date_key"),
-};
-const t = async (label, sql) => { const s = performance.now(); await c.runAndReadAll(sql); return (performance.now()-s).toFixed(1); };
-for (const [name, sql] of Object.entries(variants)) {
-  const ts = [];
-  for (const k of [20110601, 20110602, 20110603]) ts.push(await t(name, `SELECT * FROM (${sql}) AS model WHERE date_key IN (${k})`));
-  console.log(name, ts.join(' '));
+import { readOnlyDays } from './dist/src/pipeline/partitions/index.js';
+import { buildAssetGraph, loadGoldModels, appendEvents } from './dist/src/pipeline/index.js';
+const g = buildAssetGraph(loadGoldModels('models/gold'));
+const i = await DuckDBInstance.create('/tmp/orch-prof.duckdb', process.env.T ? { threads: process.env.T } : {}); const c = await i.connect();
+const t = async (sql) => { const s = performance.now(); await c.runAndReadAll(sql); return (performance.now()-s); };
+const tot = {};
+const add = (k, v) => (tot[k] = (tot[k] ?? 0) + v / 6);
+for (const k of ['2011-06-01','2011-06-02','2011-06-03','2011-06-05','2011-06-06','2011-06-07']) {
+  add('begin', await t('BEGIN'));
+  for (const p of g.assets.filter(a => a.partitioning === 'day' && a.kind === 'gold_model')) {
+    const key = k.replaceAll('-','');
+    add(p.key + ' del', await t(`DELETE FROM ${p.key} WHERE date_key IN (${key})`));
+    add(p.key + ' ins', await t(`INSERT INTO ${p.key} BY NAME SELECT * FROM (${readOnlyDays(p.sql, p.dayInputs, [k])}) AS model WHERE date_key IN (${key})`));
+    add(p.key + ' sel', await t(`SELECT * FROM (${readOnlyDays(p.sql, p.dayInputs, [k])}) AS model WHERE date_key IN (${key})`));
+  }
+  add('select1', await t('SELECT 1'));
+  add('commit', await t('COMMIT'));
 }
-const r = await c.runAndReadAll(`EXPLAIN SELECT * FROM (${variants.current}) AS model WHERE date_key IN (20110601)`); console.log(r.getRows().map(x=>x[1]).join('\n').split('\n').filter(l=>/SCAN|Filter|Table|date_key|JOIN|AGGREGATE|rows/.test(l)).join('\n'));
+console.log(Object.fromEntries(Object.entries(tot).map(([k, v]) => [k, v.toFixed(2)])));

@@ -287,30 +287,22 @@ async function backfillInOneRun(warehouse: Warehouse, config: StrataConfig, opti
               // Day keys are integers of validated days: inlined, so delete and insert go in one call.
               const where = `${p.partitionColumn!} IN (${days.map(dayKey).join(', ')})`;
               const name = p.key.slice(5);
-              let counted: { k: number; n: number }[];
               const t = performance.now();
+              let perDay: Map<string, number>;
               try {
-                await tx.execute(`DELETE FROM gold.${name} WHERE ${where}; INSERT INTO gold.${name} BY NAME SELECT * FROM (${readOnlyDays(p.sql!, p.dayInputs ?? [], days)}) AS model WHERE ${where}`);
-                counted = days.length > 1 ? await tx.query<{ k: number; n: number }>(`SELECT ${p.partitionColumn!}::INTEGER AS k, count(*)::INTEGER AS n FROM gold.${name} WHERE ${where} GROUP BY 1`) : [];
+                // The insert's row count is the day's rows (the day was deleted first); several days are counted apart.
+                // A table this run created empty holds nothing of a day not yet written: no delete.
+                const fresh = own.builtFull && days.every((d) => !own.written.has(d));
+                const [inserted] = await tx.query<{ Count: string }>(`${fresh ? '' : `DELETE FROM gold.${name} WHERE ${where}; `}INSERT INTO gold.${name} BY NAME SELECT * FROM (${readOnlyDays(p.sql!, p.dayInputs ?? [], days)}) AS model WHERE ${where}`);
+                perDay = days.length > 1
+                  ? new Map((await tx.query<{ k: number; n: number }>(`SELECT ${p.partitionColumn!}::INTEGER AS k, count(*)::INTEGER AS n FROM gold.${name} WHERE ${where} GROUP BY 1`)).map((r) => [dayOfKey(r.k), r.n]))
+                  : new Map([[days[0]!, Number(inserted?.Count ?? 0)]]);
               } catch (failure) {
                 throw new StrataError('STRATA_ERR_MODEL', `model ${p.key} failed to build day ${days.join(', ')}: ${(failure as Error).message}`, { cause: failure });
               }
               own.ms += performance.now() - t;
-              const perDay = new Map(counted.map((r) => [dayOfKey(r.k), r.n]));
               days.forEach((d) => own.written.add(d));
-              written.push(...days.map((d) => ({ kind: 'rows_written' as const, runId, stepId: p.key, asset: p.key, partition: d, rows: days.length > 1 ? perDay.get(d) ?? 0 : -1 })));
-            }
-            // One count of the day's rows in every model written.
-            const single = written.filter((e) => e.rows === -1);
-            if (single.length) {
-              const counts = await tx.query<{ asset: string; n: number }>(
-                single.map((e) => `SELECT '${e.asset}' AS asset, count(*)::INTEGER AS n FROM ${e.asset} WHERE ${byKey.get(e.asset)!.partitionColumn!} = ${dayKey(day)}`).join(' UNION ALL '),
-              );
-              const byAsset = new Map(counts.map((c) => [c.asset, c.n]));
-              for (let i = 0; i < written.length; i++) {
-                const e = written[i]!;
-                if (e.rows === -1) written[i] = { ...e, rows: byAsset.get(e.asset) ?? 0 };
-              }
+              written.push(...days.map((d) => ({ kind: 'rows_written' as const, runId, stepId: p.key, asset: p.key, partition: d, rows: perDay.get(d) ?? 0 })));
             }
             await appendEvents(tx, written);
             return written;

@@ -36,14 +36,12 @@ export interface ModelBuild {
 
 export type Filter = ReturnType<typeof partitionFilter>;
 
+/** Every check of a model in one statement (one scalar subquery each), so a model pays one round trip for its checks. */
 export async function evaluateChecks(tx: WarehouseSession, checks: readonly CheckDef[], rows: number, filter?: Filter): Promise<CheckOutcome[]> {
-  const outcomes: CheckOutcome[] = [];
-  for (const check of checks) {
-    const scoped = filter && check.partitionSql;
-    const [{ n } = { n: 0 }] = scoped ? await tx.query<{ n: number }>(check.partitionSql!.replace(PARTITIONS_TOKEN, filter.sql), filter.params) : await tx.query<{ n: number }>(check.sql);
-    outcomes.push({ model: check.asset.replace(/^gold\./, ''), check: check.name, kind: check.kind, severity: check.severity, failures: n, rowsChecked: rows });
-  }
-  return outcomes;
+  if (!checks.length) return [];
+  const sqls = checks.map((check) => (filter && check.partitionSql ? check.partitionSql.replace(PARTITIONS_TOKEN, filter.sql) : check.sql));
+  const [counts = {}] = await tx.query<Record<string, number>>(`SELECT ${sqls.map((sql, i) => `(${sql}) AS c${i}`).join(', ')}`, filter && checks.some((c) => c.partitionSql) ? filter.params : undefined);
+  return checks.map((check, i) => ({ model: check.asset.replace(/^gold\./, ''), check: check.name, kind: check.kind, severity: check.severity, failures: Number(counts[`c${i}`] ?? 0), rowsChecked: rows }));
 }
 
 export const checkEvents = (runId: string, asset: string, outcomes: readonly CheckOutcome[]): PipelineEvent[] =>
