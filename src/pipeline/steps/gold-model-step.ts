@@ -36,12 +36,24 @@ export interface ModelBuild {
 
 export type Filter = ReturnType<typeof partitionFilter>;
 
-/** Every check of a model in one statement (one scalar subquery each), so a model pays one round trip for its checks. */
-export async function evaluateChecks(tx: WarehouseSession, checks: readonly CheckDef[], rows: number, filter?: Filter): Promise<CheckOutcome[]> {
-  if (!checks.length) return [];
+/**
+ * Every check of a model in one statement (one scalar subquery each), so a model pays one round
+ * trip for its checks; with `countOf`, the same statement counts that relation's rows too.
+ */
+export async function evaluateChecks(tx: WarehouseSession, checks: readonly CheckDef[], rows: number, filter?: Filter, countOf?: string): Promise<CheckOutcome[]> {
+  return (await checkAndCount(tx, checks, rows, filter, countOf)).outcomes;
+}
+
+async function checkAndCount(tx: WarehouseSession, checks: readonly CheckDef[], rows: number, filter?: Filter, countOf?: string): Promise<{ rows: number; outcomes: CheckOutcome[] }> {
+  if (!checks.length && !countOf) return { rows, outcomes: [] };
   const sqls = checks.map((check) => (filter && check.partitionSql ? check.partitionSql.replace(PARTITIONS_TOKEN, filter.sql) : check.sql));
-  const [counts = {}] = await tx.query<Record<string, number>>(`SELECT ${sqls.map((sql, i) => `(${sql}) AS c${i}`).join(', ')}`, filter && checks.some((c) => c.partitionSql) ? filter.params : undefined);
-  return checks.map((check, i) => ({ model: check.asset.replace(/^gold\./, ''), check: check.name, kind: check.kind, severity: check.severity, failures: Number(counts[`c${i}`] ?? 0), rowsChecked: rows }));
+  const columns = [...sqls.map((sql, i) => `(${sql}) AS c${i}`), ...(countOf ? [`(SELECT count(*)::INTEGER FROM ${countOf}) AS total`] : [])];
+  const [counts = {}] = await tx.query<Record<string, number>>(`SELECT ${columns.join(', ')}`, filter && checks.some((c) => c.partitionSql) ? filter.params : undefined);
+  const total = countOf ? Number(counts['total'] ?? 0) : rows;
+  return {
+    rows: total,
+    outcomes: checks.map((check, i) => ({ model: check.asset.replace(/^gold\./, ''), check: check.name, kind: check.kind, severity: check.severity, failures: Number(counts[`c${i}`] ?? 0), rowsChecked: total })),
+  };
 }
 
 export const checkEvents = (runId: string, asset: string, outcomes: readonly CheckOutcome[]): PipelineEvent[] =>
@@ -123,7 +135,8 @@ async function buildWhole(tx: WarehouseSession, runId: string, asset: AssetDef, 
   } catch (error) {
     throw buildError(name, error);
   }
-  const [{ rows } = { rows: 0 }] = await tx.query<{ rows: number }>(`SELECT count(*)::INTEGER AS rows FROM gold.${name}`);
+  // Its rows are counted with its checks, in one statement.
+  const rows = -1;
   let detail: MaterializationDetail = {};
   if (column && before instanceof Map && (await hasColumn(tx, name, column))) {
     const now = await dayHashes(tx, name, column);
@@ -153,19 +166,22 @@ export async function materializeModel(
   try {
     return await warehouse.transaction(async (tx) => {
       const built = asset.partitionColumn ? await buildPartitioned(tx, runId, asset, options) : await buildWhole(tx, runId, asset, name, options);
-      outcomes = await evaluateChecks(tx, checks, built.rows, built.filter);
+      const checked = await checkAndCount(tx, checks, built.rows, built.filter, built.rows === -1 ? `gold.${name}` : undefined);
+      outcomes = checked.outcomes;
+      const rows = checked.rows;
+      const written = built.written.map((e) => (e.kind === 'rows_written' && e.rows === -1 ? { ...e, rows } : e));
       const failed = outcomes.find((o) => o.severity === 'error' && o.failures > 0);
       if (failed) {
         throw new StrataError('STRATA_ERR_MODEL_CHECK', `gold.${name}: check ${failed.check} failed for ${failed.failures} row(s); gold.${name} was left as it was and the models downstream of it were not built`);
       }
       const events: PipelineEvent[] = [
         ...checkEvents(runId, asset.key, outcomes),
-        ...built.written,
-        { kind: 'asset_materialized', runId, stepId: asset.key, asset: asset.key, rows: built.rows, ...(Object.keys(built.detail).length ? { detail: { ...built.detail } } : {}) },
+        ...written,
+        { kind: 'asset_materialized', runId, stepId: asset.key, asset: asset.key, rows, ...(Object.keys(built.detail).length ? { detail: { ...built.detail } } : {}) },
       ];
       await recordChecks(tx, runId, outcomes);
       await appendEvents(tx, events);
-      return { name, rows: built.rows, ms: Math.round(performance.now() - started), checks: outcomes, events, ...(built.scope ? { scope: built.scope } : {}) };
+      return { name, rows, ms: Math.round(performance.now() - started), checks: outcomes, events, ...(built.scope ? { scope: built.scope } : {}) };
     });
   } catch (error) {
     // The build rolled back; the check results that condemned it are kept.
