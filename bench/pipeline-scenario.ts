@@ -2,8 +2,11 @@
  * One benchmark scenario in its own process, so peak RSS belongs to it alone. Prints one JSON line.
  *   floor:    DuckDB reads the files into one table, no transformation (the engine's floor)
  *   pipeline: the whole Strata pipeline (ingest, quality, silver, gold) into a fresh warehouse file
- *   backfill: the same files day by day: one run per day partition (that day's file, its fact_sales
- *             and mart_daily_sales partitions), then one run for the marts that are not partitioned
+ *   backfill: the same files day by day in one run (policy single-run): the files ingested (one
+ *             batch each) and through quality, then each day's partitions written in order, then
+ *             the models not partitioned built once
+ *   backfill-runs: the same, one run per day partition (policy run-per-day), then one run for the
+ *             models that are not partitioned
  *   incremental: a warehouse built from every file but the last (not timed), then the run the
  *             sensor makes when the last daily file arrives (that file; only its partitions rebuilt)
  */
@@ -15,7 +18,7 @@ import { discoverFiles } from '../src/ingest/index.js';
 import { backfillByDay, openProjectWarehouse, partitionOf, runPipeline, type PipelineResult } from '../src/pipeline/index.js';
 
 const [mode, input, workDir] = process.argv.slice(2);
-if (!mode || !input || !workDir) throw new Error('usage: pipeline-scenario <floor|pipeline|backfill|incremental> <input folder> <work dir>');
+if (!mode || !input || !workDir) throw new Error('usage: pipeline-scenario <floor|pipeline|backfill|backfill-runs|incremental> <input folder> <work dir>');
 rmSync(workDir, { recursive: true, force: true });
 mkdirSync(workDir, { recursive: true });
 
@@ -31,15 +34,24 @@ if (mode === 'floor') {
   const reader = await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM raw');
   rows = Number(reader.getRowObjectsJson()[0]?.['n']);
   connection.closeSync();
-} else if (mode === 'backfill') {
+} else if (mode === 'backfill' || mode === 'backfill-runs') {
   const config = loadConfig({ dataDir: workDir, logLevel: 'silent' });
   const { warehouse } = await openProjectWarehouse(config);
   const days = discoverFiles(input).map((f) => partitionOf(f.path)).sort();
-  const result = await backfillByDay(warehouse, config, { inputs: [input], from: days[0]!, to: days.at(-1)!, command: 'bench-backfill' });
-  if (result.final?.status !== 'succeeded' || result.days.some((d) => d.status !== 'succeeded')) throw new Error('backfill failed');
+  const policy = mode === 'backfill' ? 'single-run' : 'run-per-day';
+  const result = await backfillByDay(warehouse, config, { inputs: [input], from: days[0]!, to: days.at(-1)!, command: 'bench-backfill', policy });
+  if (result.final?.status !== 'succeeded' || result.days.some((d) => d.status !== 'succeeded')) throw new Error(`backfill failed: ${result.final?.error?.message ?? ''}`);
   const times = result.days.map((d) => d.durationMs).sort((a, b) => a - b);
   rows = result.final.warehouseTotals.rows_in;
-  process.stdout.write(`${JSON.stringify({ detail: { days: result.days.length, files: days.length, dayRunP50Ms: times[Math.floor(times.length / 2)], dayRunP95Ms: times[Math.floor(times.length * 0.95)], finalRunMs: result.final.durationMs } })}\n`);
+  const runs = new Set(result.days.map((d) => d.runId)).size + (policy === 'run-per-day' ? 1 : 0);
+  const steps = await warehouse.query<{ step: string; duration_ms: number }>('SELECT step, sum(duration_ms)::DOUBLE AS duration_ms FROM meta.run_steps GROUP BY 1 ORDER BY 1');
+  const [events] = await warehouse.query<{ n: number }>('SELECT count(*)::INTEGER AS n FROM meta.events');
+  process.stdout.write(`${JSON.stringify({ detail: {
+    policy, runs, days: result.days.length, files: days.length, events: events?.n,
+    dayP50Ms: times[Math.floor(times.length / 2)], dayP95Ms: times[Math.floor(times.length * 0.95)],
+    finalRunMs: policy === 'run-per-day' ? result.final.durationMs : null,
+    steps: Object.fromEntries(steps.map((s) => [s.step, Math.round(s.duration_ms)])),
+  } })}\n`);
   await warehouse.close();
 } else if (mode === 'incremental') {
   const config = loadConfig({ dataDir: workDir, logLevel: 'silent' });

@@ -1,4 +1,8 @@
 -- Countries seen in sales, normalised through reference.countries (EIRE -> Ireland, RSA -> South Africa).
+-- The key is derived from the country itself (the first 28 bits of the md5 of its name), never
+-- from the other countries, so a new country adds a row and renumbers nothing: the fact_sales
+-- partitions built before stay valid. A collision would fail the unique(country_key) check.
+-- (PostgreSQL: ('x' || lpad(left(md5(country), 7), 8, '0'))::bit(32)::integer.)
 WITH seen AS (
     SELECT DISTINCT country FROM silver.transactions
 ),
@@ -14,9 +18,9 @@ described AS (
 )
 
 SELECT
-    row_number() OVER (ORDER BY country)::INTEGER AS country_key,
+    ('0x' || left(md5(country), 7))::INTEGER AS country_key,
     country,
     iso2,
     region
 FROM described
-ORDER BY country_key
+ORDER BY country

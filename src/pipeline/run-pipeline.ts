@@ -91,7 +91,8 @@ const sumTotals = (accounts: readonly BatchAccount[]): Totals => ({
   duplicates_removed: accounts.reduce((s, a) => s + a.duplicates_removed, 0),
 });
 
-async function readState(warehouse: Warehouse, graph: AssetGraph): Promise<PlanState> {
+/** What the planner needs to know of the warehouse: pending batches, missing models, last materialisations. */
+export async function readState(warehouse: Warehouse, graph: AssetGraph): Promise<PlanState> {
   const [{ pending } = { pending: 0 }] = await warehouse.query<{ pending: number }>(`SELECT count(*)::INTEGER AS pending FROM bronze.batches WHERE status = 'loaded'`);
   const existing = new Set(
     (await warehouse.query<{ name: string }>(
@@ -316,7 +317,7 @@ export async function goldIsBuilt(warehouse: Warehouse): Promise<boolean> {
   return rows.length > 0;
 }
 
-async function totalsOfWarehouse(warehouse: Warehouse): Promise<PipelineResult['warehouseTotals']> {
+export async function totalsOfWarehouse(warehouse: Warehouse): Promise<PipelineResult['warehouseTotals']> {
   const [row] = await warehouse.query<PipelineResult['warehouseTotals']>(
     `SELECT count(*)::INTEGER AS batches,
             coalesce(sum(rows_in), 0)::DOUBLE AS rows_in, coalesce(sum(rows_to_silver), 0)::DOUBLE AS rows_to_silver,

@@ -60,6 +60,13 @@ function readsOf(m: Model): string[] {
  */
 export function buildAssetGraph(models: readonly Model[], sources: readonly AssetDef[] = []): AssetGraph {
   const ordered = buildOrder(models);
+  const dayColumn = new Map(models.flatMap((m) => (m.partitionedBy ? [[m.name, m.partitionedBy] as const] : [])));
+  // What a partitioned model reads that is split by day: silver (by invoice_date, the day its
+  // rows_written events name) and the partitioned models (by their day key).
+  const dayInputs = (m: Model): NonNullable<AssetDef['dayInputs']> => [
+    ...(/\bsilver\.transactions\b/.test(m.sql) ? [{ relation: 'silver.transactions', column: 'invoice_date', type: 'date' as const }] : []),
+    ...(m.reads ?? []).filter((r) => dayColumn.has(r)).map((r) => ({ relation: `gold.${r}`, column: dayColumn.get(r)!, type: 'key' as const })),
+  ];
   const assets: AssetDef[] = [
     ...sources,
     {
@@ -88,7 +95,7 @@ export function buildAssetGraph(models: readonly Model[], sources: readonly Asse
       description: m.description,
       deps: m.dependsOn.length ? [...m.dependsOn].sort().map(goldKey) : [QUALITY_SILVER],
       partitioning: m.partitionedBy ? 'day' : 'none',
-      ...(m.partitionedBy ? { partitionColumn: m.partitionedBy } : {}),
+      ...(m.partitionedBy ? { partitionColumn: m.partitionedBy, dayInputs: dayInputs(m) } : {}),
       reads: readsOf(m),
       retry: NO_RETRY,
       timeoutMs: 15 * MINUTE,

@@ -38,6 +38,8 @@ export interface AssetDef {
   readonly partitionColumn?: string;
   /** For gold models: the assets its SQL reads (deps also holds the checks' relationship targets). */
   readonly reads?: readonly string[];
+  /** For partitioned gold models: the inputs split by day (silver, partitioned models), read one day at a time. */
+  readonly dayInputs?: readonly { readonly relation: string; readonly column: string; readonly type: 'date' | 'key' }[];
 }
 
 export type CheckSeverity = 'error' | 'warn';

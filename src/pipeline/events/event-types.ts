@@ -29,4 +29,6 @@ export interface RunRequest {
   readonly partitions?: readonly string[];
   /** `partitioned`: only the partitioned assets and what they read (one day of a per-day backfill). */
   readonly scope?: 'partitioned';
+  /** `single-run`: a backfill of `partitions`, day by day inside this one run (`strata run --per-day`). */
+  readonly backfill?: 'single-run';
 }

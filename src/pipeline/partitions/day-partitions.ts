@@ -50,3 +50,29 @@ export function partitionFilter(column: string, days: readonly string[]): { sql:
 }
 
 export const sortedDays = (days: Iterable<string>): string[] => [...new Set(days)].sort();
+
+/** An input of a partitioned model that is itself split by day: silver by its DATE, gold models by their day key. */
+export interface DayInput {
+  readonly relation: string;
+  readonly column: string;
+  readonly type: 'date' | 'key';
+}
+
+/**
+ * The model's SQL reading only `days` of its day-split inputs: each reference to such an input
+ * becomes a subquery filtered on its day column (which the engine turns into a scan filter over
+ * zone maps, where a filter on the model's output often stays above a join or an aggregate).
+ * Sound by the premise of day partitions, the one partition tracking already rests on: a model's
+ * day depends only on the same day of its day-split inputs (plus whole inputs such as dims).
+ * Days are validated calendar days, so the literals are safe.
+ */
+export function readOnlyDays(sql: string, inputs: readonly DayInput[], days: readonly string[]): string {
+  if (!days.length) return sql;
+  let out = sql;
+  for (const input of inputs) {
+    const values = input.type === 'date' ? days.map((d) => `DATE '${parseDay(d)}'`) : days.map(dayKey);
+    const pattern = new RegExp(`\\b${input.relation.replace('.', '\\.')}\\b`, 'g');
+    out = out.replace(pattern, `(SELECT * FROM ${input.relation} WHERE ${input.column} IN (${values.join(', ')}))`);
+  }
+  return out;
+}

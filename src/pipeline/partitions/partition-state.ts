@@ -5,7 +5,12 @@
  * - quality_silver and partitioned models: `rows_written` events naming the days they wrote;
  * - other models: their `asset_materialized` detail, either `changed_partitions` (models carrying
  *   the day column diff themselves per day) or `content_changed`; a change that cannot be placed
- *   on days (a new country renumbering dim_country) means every partition is out of date.
+ *   on days (a dim whose existing rows changed) means every partition is out of date. A model
+ *   that only gained rows (`rows_added_only`: every previous row still there, unchanged, such as
+ *   dim_country when a new country arrives, its keys being derived from the country) changes no
+ *   partition built before: a partitioned model joins it on a key, and rows carrying a new key
+ *   value can only be rows that arrived since, whose days are rebuilt anyway (for dim_country:
+ *   it holds every country of silver whenever fact_sales is built, being upstream of it).
  * A model never materialised, whose relation is missing, or whose SQL changed is rebuilt whole.
  */
 import { createHash } from 'node:crypto';
@@ -25,6 +30,8 @@ export interface MaterializationDetail {
   readonly changed_partitions?: readonly string[];
   /** For models without the day column: whether the content differs from the previous build. */
   readonly content_changed?: boolean;
+  /** With content_changed: the build only added rows; every previous row is still there, unchanged. */
+  readonly rows_added_only?: boolean;
 }
 
 export const sqlHash = (sql: string): string => createHash('md5').update(sql).digest('hex');
@@ -59,7 +66,7 @@ export async function partitionScope(session: WarehouseSession, asset: AssetDef,
     const detail = (e.detail ? JSON.parse(e.detail) : {}) as MaterializationDetail;
     if (detail.full) return { kind: 'full', reason: `${e.asset} was rebuilt whole` };
     if (detail.changed_partitions) detail.changed_partitions.forEach((d) => days.add(d));
-    else if (detail.content_changed !== false && e.asset.startsWith('gold.')) return { kind: 'full', reason: `${e.asset} changed` };
+    else if (detail.content_changed !== false && !detail.rows_added_only && e.asset.startsWith('gold.')) return { kind: 'full', reason: `${e.asset} changed` };
   }
   return { kind: 'days', days: sortedDays(days) };
 }

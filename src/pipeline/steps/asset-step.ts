@@ -8,14 +8,15 @@ import path from 'node:path';
 import type { StrataConfig } from '../../config/index.js';
 import type { Warehouse } from '../../engine/index.js';
 import { ingestPaths, type DateOrder, type IngestReport } from '../../ingest/index.js';
-import { TRANSACTION_RULES, evaluateQuality, loadReferenceData, type QualitySummary } from '../../quality/index.js';
+import type { QualitySummary } from '../../quality/index.js';
 import { StrataError } from '../../shared/index.js';
 import { INGEST, QUALITY_SILVER, type AssetDef, type CheckDef } from '../assets/index.js';
 import { appendEvents, type PipelineEvent } from '../events/index.js';
 import type { StepContext } from '../executor/index.js';
 import type { PipelineSource, PullResult } from '../http-source/index.js';
 import { materializeModel, type ModelBuild, type ModelBuildOptions } from './gold-model-step.js';
-import { buildSilver, type BatchAccount } from './silver-step.js';
+import { runQualitySilver } from './quality-silver-step.js';
+import type { BatchAccount } from './silver-step.js';
 
 export type StepValue =
   | { readonly kind: 'http_source'; readonly pull: PullResult }
@@ -95,29 +96,8 @@ export async function runWarehouseAsset(
     return { changed, value: { kind: 'ingest', report }, committed: [] };
   }
   if (asset.kind === 'quality_silver') {
-    let committed: PipelineEvent[] = [];
-    const value = await warehouse.transaction(async (tx) => {
-      await loadReferenceData(tx);
-      const summary = await evaluateQuality(tx, runId, TRANSACTION_RULES);
-      const accounts = summary.batches > 0 ? await buildSilver(tx) : [];
-      // Rows written per day of the data (not of the file): the day partitions downstream rebuild.
-      const days = accounts.length
-        ? await tx.query<{ day: string; rows: number }>(
-            `SELECT strftime(invoice_date, '%Y-%m-%d') AS day, count(*)::INTEGER AS rows FROM silver.transactions WHERE list_contains($batches, batch_id) GROUP BY 1 ORDER BY 1`,
-            { batches: accounts.map((a) => a.batch_id) },
-          )
-        : [];
-      committed = accounts.length
-        ? [
-            ...days.map((d): PipelineEvent => ({ kind: 'rows_written', runId, stepId: QUALITY_SILVER, asset: QUALITY_SILVER, partition: d.day, rows: d.rows })),
-            { kind: 'asset_materialized', runId, stepId: QUALITY_SILVER, asset: QUALITY_SILVER, rows: accounts.reduce((s, a) => s + a.rows_to_silver, 0) },
-          ]
-        : [];
-      // Committed with silver: the planner's view of "silver changed" can never run ahead of the data.
-      await appendEvents(tx, committed);
-      return { summary, accounts };
-    });
-    return { changed: value.accounts.length > 0, value: { kind: 'quality_silver', ...value }, committed };
+    const value = await runQualitySilver(warehouse, runId);
+    return { changed: value.accounts.length > 0, value: { kind: 'quality_silver', summary: value.summary, accounts: value.accounts }, committed: value.events };
   }
   if (asset.kind === 'gold_model') {
     const build = await materializeModel(warehouse, runId, asset, input.checks, log, input.build ?? {});

@@ -8,7 +8,7 @@ import type { Warehouse, WarehouseSession } from '../../engine/index.js';
 import { StrataError } from '../../shared/index.js';
 import { PARTITIONS_TOKEN, type AssetDef, type CheckDef } from '../assets/index.js';
 import { appendEvents, type PipelineEvent } from '../events/index.js';
-import { dayOfKey, partitionFilter, partitionScope, sqlHash, type MaterializationDetail, type PartitionScope } from '../partitions/index.js';
+import { dayOfKey, partitionFilter, partitionScope, readOnlyDays, sqlHash, type MaterializationDetail, type PartitionScope } from '../partitions/index.js';
 import { recordChecks, replaceRelation, type CheckOutcome } from './gold-step.js';
 
 export interface ModelBuildOptions {
@@ -34,19 +34,29 @@ export interface ModelBuild {
   readonly scope?: PartitionScope;
 }
 
-type Filter = ReturnType<typeof partitionFilter>;
+export type Filter = ReturnType<typeof partitionFilter>;
 
-async function evaluate(tx: WarehouseSession, checks: readonly CheckDef[], rows: number, filter?: Filter): Promise<CheckOutcome[]> {
-  const outcomes: CheckOutcome[] = [];
-  for (const check of checks) {
-    const scoped = filter && check.partitionSql;
-    const [{ n } = { n: 0 }] = scoped ? await tx.query<{ n: number }>(check.partitionSql!.replace(PARTITIONS_TOKEN, filter.sql), filter.params) : await tx.query<{ n: number }>(check.sql);
-    outcomes.push({ model: check.asset.replace(/^gold\./, ''), check: check.name, kind: check.kind, severity: check.severity, failures: n, rowsChecked: rows });
-  }
-  return outcomes;
+/**
+ * Every check of a model in one statement (one scalar subquery each), so a model pays one round
+ * trip for its checks; with `countOf`, the same statement counts that relation's rows too.
+ */
+export async function evaluateChecks(tx: WarehouseSession, checks: readonly CheckDef[], rows: number, filter?: Filter, countOf?: string): Promise<CheckOutcome[]> {
+  return (await checkAndCount(tx, checks, rows, filter, countOf)).outcomes;
 }
 
-const checkEvents = (runId: string, asset: string, outcomes: readonly CheckOutcome[]): PipelineEvent[] =>
+async function checkAndCount(tx: WarehouseSession, checks: readonly CheckDef[], rows: number, filter?: Filter, countOf?: string): Promise<{ rows: number; outcomes: CheckOutcome[] }> {
+  if (!checks.length && !countOf) return { rows, outcomes: [] };
+  const sqls = checks.map((check) => (filter && check.partitionSql ? check.partitionSql.replace(PARTITIONS_TOKEN, filter.sql) : check.sql));
+  const columns = [...sqls.map((sql, i) => `(${sql}) AS c${i}`), ...(countOf ? [`(SELECT count(*)::INTEGER FROM ${countOf}) AS total`] : [])];
+  const [counts = {}] = await tx.query<Record<string, number>>(`SELECT ${columns.join(', ')}`, filter && checks.some((c) => c.partitionSql) ? filter.params : undefined);
+  const total = countOf ? Number(counts['total'] ?? 0) : rows;
+  return {
+    rows: total,
+    outcomes: checks.map((check, i) => ({ model: check.asset.replace(/^gold\./, ''), check: check.name, kind: check.kind, severity: check.severity, failures: Number(counts[`c${i}`] ?? 0), rowsChecked: total })),
+  };
+}
+
+export const checkEvents = (runId: string, asset: string, outcomes: readonly CheckOutcome[]): PipelineEvent[] =>
   outcomes.map((o) => ({ kind: 'check_evaluated', runId, stepId: asset, asset, check: o.check, severity: o.severity, passed: o.failures === 0, failures: o.failures }));
 
 /** Per-day content hashes of a table that carries the day column (small tables: the dims). */
@@ -55,8 +65,9 @@ async function dayHashes(tx: WarehouseSession, name: string, column: string): Pr
   return new Map(rows.map((r) => [r.k, r.h]));
 }
 
-const wholeHash = async (tx: WarehouseSession, name: string): Promise<string> =>
-  (await tx.query<{ h: string | null }>(`SELECT md5(string_agg(t::VARCHAR, chr(10) ORDER BY t::VARCHAR)) AS h FROM gold.${name} AS t`))[0]?.h ?? '';
+/** One hash per row of a table (small tables: the dims read by partitioned models), sorted. */
+const rowHashes = async (tx: WarehouseSession, name: string): Promise<string[]> =>
+  (await tx.query<{ h: string }>(`SELECT md5(t::VARCHAR) AS h FROM gold.${name} AS t ORDER BY 1`)).map((r) => r.h);
 
 const hasColumn = async (tx: WarehouseSession, name: string, column: string): Promise<boolean> =>
   (await tx.query(`SELECT 1 FROM duckdb_columns() WHERE schema_name = 'gold' AND table_name = $name AND column_name = $column`, { name, column })).length > 0;
@@ -69,57 +80,73 @@ const buildError = (name: string, error: unknown): StrataError =>
 
 interface Built { readonly rows: number; readonly written: readonly PipelineEvent[]; readonly detail: MaterializationDetail; readonly filter?: Filter; readonly scope?: PartitionScope }
 
-/** A partitioned model: the out-of-date days are deleted and inserted again from the model's SQL, or the table is rebuilt whole. */
-async function buildPartitioned(tx: WarehouseSession, runId: string, asset: AssetDef, name: string, options: ModelBuildOptions): Promise<Built> {
+/**
+ * Writes a partitioned model's partitions in `tx`: the days of `scope` deleted and inserted again
+ * from the model's SQL (filtered on the day column, which the engine pushes into its scans), or
+ * the table rebuilt whole. Returns the table's rows and one `rows_written` event per day written
+ * (empty days too: a day whose rows went away has changed as well), or one for a whole build.
+ */
+export async function writePartitions(tx: WarehouseSession, runId: string, asset: AssetDef, scope: PartitionScope): Promise<{ rows: number; written: PipelineEvent[]; filter?: Filter }> {
+  const name = asset.key.replace(/^gold\./, '');
   const column = asset.partitionColumn!;
-  const scope: PartitionScope = options.full ? { kind: 'full', reason: 'forced' } : await partitionScope(tx, asset, options.partitions ?? []);
-  const sql_md5 = sqlHash(asset.sql!);
   try {
     if (scope.kind === 'full') {
       await replaceRelation(tx, { name, sql: asset.sql!, materialized: 'table' });
     } else if (scope.days.length) {
       const filter = partitionFilter(column, scope.days);
       await tx.execute(`DELETE FROM gold.${name} WHERE ${filter.sql}`, filter.params);
-      await tx.execute(`INSERT INTO gold.${name} BY NAME SELECT * FROM (${asset.sql}) AS model WHERE ${filter.sql}`, filter.params);
+      await tx.execute(`INSERT INTO gold.${name} BY NAME SELECT * FROM (${readOnlyDays(asset.sql!, asset.dayInputs ?? [], scope.days)}) AS model WHERE ${filter.sql}`, filter.params);
     }
   } catch (error) {
     throw buildError(name, error);
   }
   const [{ rows } = { rows: 0 }] = await tx.query<{ rows: number }>(`SELECT count(*)::INTEGER AS rows FROM gold.${name}`);
-  if (scope.kind === 'full') {
-    return { rows, scope, detail: { sql_md5, full: true }, written: [{ kind: 'rows_written', runId, stepId: asset.key, asset: asset.key, partition: null, rows }] };
-  }
+  if (scope.kind === 'full') return { rows, written: [{ kind: 'rows_written', runId, stepId: asset.key, asset: asset.key, partition: null, rows }] };
   const filter = partitionFilter(column, scope.days);
   const perDay = new Map(
     scope.days.length
       ? (await tx.query<{ k: number; n: number }>(`SELECT ${column}::INTEGER AS k, count(*)::INTEGER AS n FROM gold.${name} WHERE ${filter.sql} GROUP BY 1`, filter.params)).map((r) => [dayOfKey(r.k), r.n])
       : [],
   );
-  // Every day rebuilt is reported, empty ones too: a day whose rows went away has changed as well.
-  const written = scope.days.map((day): PipelineEvent => ({ kind: 'rows_written', runId, stepId: asset.key, asset: asset.key, partition: day, rows: perDay.get(day) ?? 0 }));
-  return { rows, scope, filter, written, detail: { sql_md5, changed_partitions: scope.days } };
+  return { rows, filter, written: scope.days.map((day): PipelineEvent => ({ kind: 'rows_written', runId, stepId: asset.key, asset: asset.key, partition: day, rows: perDay.get(day) ?? 0 })) };
 }
 
-/** A non-partitioned model, replaced whole; with partitioned readers it also records what changed. */
+/** A partitioned model: the out-of-date days are deleted and inserted again from the model's SQL, or the table is rebuilt whole. */
+async function buildPartitioned(tx: WarehouseSession, runId: string, asset: AssetDef, options: ModelBuildOptions): Promise<Built> {
+  const scope: PartitionScope = options.full ? { kind: 'full', reason: 'forced' } : await partitionScope(tx, asset, options.partitions ?? []);
+  const sql_md5 = sqlHash(asset.sql!);
+  const { rows, written, filter } = await writePartitions(tx, runId, asset, scope);
+  if (scope.kind === 'full') return { rows, scope, detail: { sql_md5, full: true }, written };
+  return { rows, scope, written, detail: { sql_md5, changed_partitions: scope.days }, ...(filter ? { filter } : {}) };
+}
+
+/**
+ * A non-partitioned model, replaced whole; with partitioned readers it also records what changed:
+ * the days whose rows changed (models carrying the day column), else whether its content changed
+ * and whether it only gained rows (every previous row still there, unchanged).
+ */
 async function buildWhole(tx: WarehouseSession, runId: string, asset: AssetDef, name: string, options: ModelBuildOptions): Promise<Built> {
   const column = options.readersPartitionColumn;
   const existed = column ? await relationExists(tx, name) : false;
   const byDay = column && existed && (await hasColumn(tx, name, column));
-  const before = !column || !existed ? null : byDay ? await dayHashes(tx, name, column) : await wholeHash(tx, name);
+  const before = !column || !existed ? null : byDay ? await dayHashes(tx, name, column) : await rowHashes(tx, name);
   try {
     await replaceRelation(tx, { name, sql: asset.sql!, materialized: asset.materialized ?? 'table' });
   } catch (error) {
     throw buildError(name, error);
   }
-  const [{ rows } = { rows: 0 }] = await tx.query<{ rows: number }>(`SELECT count(*)::INTEGER AS rows FROM gold.${name}`);
+  // Its rows are counted with its checks, in one statement.
+  const rows = -1;
   let detail: MaterializationDetail = {};
-  if (column && before !== null && byDay && (await hasColumn(tx, name, column))) {
-    const old = before as Map<number, string>;
+  if (column && before instanceof Map && (await hasColumn(tx, name, column))) {
     const now = await dayHashes(tx, name, column);
-    const changed = [...new Set([...old.keys(), ...now.keys()])].filter((k) => old.get(k) !== now.get(k)).map(dayOfKey).sort();
+    const changed = [...new Set([...before.keys(), ...now.keys()])].filter((k) => before.get(k) !== now.get(k)).map(dayOfKey).sort();
     detail = { changed_partitions: changed };
-  } else if (column && typeof before === 'string') {
-    detail = { content_changed: before !== (await wholeHash(tx, name)) };
+  } else if (column && Array.isArray(before)) {
+    const now = await rowHashes(tx, name);
+    const changed = now.length !== before.length || now.some((h, i) => h !== before[i]);
+    const kept = new Set(now);
+    detail = changed && now.length > before.length && before.every((h) => kept.has(h)) ? { content_changed: true, rows_added_only: true } : { content_changed: changed };
   }
   return { rows, detail, written: [{ kind: 'rows_written', runId, stepId: asset.key, asset: asset.key, partition: null, rows }] };
 }
@@ -138,20 +165,23 @@ export async function materializeModel(
   let outcomes: CheckOutcome[] = [];
   try {
     return await warehouse.transaction(async (tx) => {
-      const built = asset.partitionColumn ? await buildPartitioned(tx, runId, asset, name, options) : await buildWhole(tx, runId, asset, name, options);
-      outcomes = await evaluate(tx, checks, built.rows, built.filter);
+      const built = asset.partitionColumn ? await buildPartitioned(tx, runId, asset, options) : await buildWhole(tx, runId, asset, name, options);
+      const checked = await checkAndCount(tx, checks, built.rows, built.filter, built.rows === -1 ? `gold.${name}` : undefined);
+      outcomes = checked.outcomes;
+      const rows = checked.rows;
+      const written = built.written.map((e) => (e.kind === 'rows_written' && e.rows === -1 ? { ...e, rows } : e));
       const failed = outcomes.find((o) => o.severity === 'error' && o.failures > 0);
       if (failed) {
         throw new StrataError('STRATA_ERR_MODEL_CHECK', `gold.${name}: check ${failed.check} failed for ${failed.failures} row(s); gold.${name} was left as it was and the models downstream of it were not built`);
       }
       const events: PipelineEvent[] = [
         ...checkEvents(runId, asset.key, outcomes),
-        ...built.written,
-        { kind: 'asset_materialized', runId, stepId: asset.key, asset: asset.key, rows: built.rows, ...(Object.keys(built.detail).length ? { detail: { ...built.detail } } : {}) },
+        ...written,
+        { kind: 'asset_materialized', runId, stepId: asset.key, asset: asset.key, rows, ...(Object.keys(built.detail).length ? { detail: { ...built.detail } } : {}) },
       ];
       await recordChecks(tx, runId, outcomes);
       await appendEvents(tx, events);
-      return { name, rows: built.rows, ms: Math.round(performance.now() - started), checks: outcomes, events, ...(built.scope ? { scope: built.scope } : {}) };
+      return { name, rows, ms: Math.round(performance.now() - started), checks: outcomes, events, ...(built.scope ? { scope: built.scope } : {}) };
     });
   } catch (error) {
     // The build rolled back; the check results that condemned it are kept.

@@ -9,7 +9,7 @@ import { runAsJson, runAsText } from '../../render-run.js';
 export const dateOrderOption = (): Option =>
   new Option('--date-order <order>', 'how to read dates such as 1/2/11 (default: detected per file)').choices(['iso', 'mdy', 'dmy']);
 
-interface RunOptions { dateOrder?: 'iso' | 'mdy' | 'dmy'; rebuildGold?: boolean; skipChecks?: boolean; partition?: string; from?: string; to?: string; perDay?: boolean }
+interface RunOptions { dateOrder?: 'iso' | 'mdy' | 'dmy'; rebuildGold?: boolean; skipChecks?: boolean; partition?: string; from?: string; to?: string; perDay?: boolean; backfillPolicy?: 'single-run' | 'run-per-day' }
 
 function partitionsOf(options: RunOptions): string[] | null {
   if (options.partition && (options.from || options.to)) throw new StrataError('STRATA_ERR_USAGE', 'give either --partition or --from/--to, not both');
@@ -30,7 +30,8 @@ export function register(program: Command): void {
     .option('--partition <day>', 'materialise one day partition (YYYY-MM-DD): that day\'s landing files, then its partitions of the day-partitioned models, then the marts')
     .option('--from <day>', 'first day of a range of partitions (with --to)')
     .option('--to <day>', 'last day of a range of partitions (with --from)')
-    .option('--per-day', 'with --from/--to: one run per day (a backfill), then one run for the models that are not partitioned')
+    .option('--per-day', 'with --from/--to: a backfill, day by day in order (each day\'s files, quality, then its partitions); the models that are not partitioned are built once at the end')
+    .addOption(new Option('--backfill-policy <policy>', 'with --per-day: single-run (one run for every day) or run-per-day (one run per day, then one for the rest)').choices(['single-run', 'run-per-day']).default('single-run'))
     .action(async (paths: string[], options: RunOptions, command: Command) => {
       const ctx = contextOf(command);
       const inputs = paths.length ? paths : [path.join(ctx.config.dataDir, 'landing')];
@@ -48,15 +49,15 @@ export function register(program: Command): void {
         const result = await withEventBus(ctx, (bus) =>
           onWarehouse((warehouse, dispatcher) =>
             backfillByDay(warehouse, ctx.config, {
-              ...base, command: 'backfill', bus, from: options.from!, to: options.to!, ...(dispatcher ? { dispatcher } : {}),
-              onDay: (r, day) => ctx.out.info(`${day}: run ${r.runId} ${r.status} in ${r.durationMs} ms`),
+              ...base, command: 'backfill', bus, from: options.from!, to: options.to!, policy: options.backfillPolicy ?? 'single-run', ...(dispatcher ? { dispatcher } : {}),
+              onDay: (d) => ctx.out.info(`${d.day}: run ${d.runId} ${d.status} in ${d.durationMs} ms`),
             }),
           ),
         );
         const failed = result.days.filter((d) => d.status === 'failed');
         ctx.out.result(
-          { days: result.days, final: result.final ? runAsJson(result.final) : null, duration_ms: result.durationMs },
-          () => [`backfill of ${result.days.length} day(s) in ${(result.durationMs / 1000).toFixed(2)} s; ${failed.length} failed`, ...(result.final ? [runAsText(result.final)] : [])].join('\n'),
+          { policy: result.policy, days: result.days, final: result.final ? runAsJson(result.final) : null, duration_ms: result.durationMs },
+          () => [`backfill (${result.policy}) of ${result.days.length} day(s) in ${(result.durationMs / 1000).toFixed(2)} s; ${failed.length} failed`, ...(result.final ? [runAsText(result.final)] : [])].join('\n'),
         );
         if (failed.length || !result.final || result.final.status !== 'succeeded') process.exitCode = 1;
         return;
