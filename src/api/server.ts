@@ -59,8 +59,10 @@ export async function startServer(config: StrataConfig, options: ServeOptions): 
   const { warehouse: writer } = await openProjectWarehouse(config);
   let pool: ReaderPool | null = null;
   try {
+    // With STRATA_WAREHOUSE_URL the reads go to PostgreSQL (read-only sessions), else to the DuckDB file.
     pool = await openReaderPool({
       path: config.warehousePath,
+      url: config.warehouseUrl,
       threads: config.duckdbThreads,
       memoryLimit: config.duckdbMemoryLimit,
       connections: settings.readerConnections,
@@ -68,7 +70,7 @@ export async function startServer(config: StrataConfig, options: ServeOptions): 
     });
     // The pipeline reads staged files, the seeds under models/, and the demo folder; nothing else.
     const allowed = [path.resolve(config.dataDir), path.dirname(path.resolve(config.warehousePath)), modelsDir(), ...(options.demoDir ? [path.resolve(options.demoDir)] : [])];
-    await pool.lockDown(allowed.map((d) => `${d}${path.sep}`));
+    for (const note of await pool.lockDown(allowed.map((d) => `${d}${path.sep}`))) options.say(`warning: ${note}`);
     await bootstrapAdmin(pool, adminPassword, options.say);
   } catch (error) {
     await pool?.close();
