@@ -199,13 +199,23 @@ export function toPostgresSql(sql: string): string {
   return result;
 }
 
+const IS_NULL_AFTER = /^\s+IS\s+(NOT\s+)?NULL\b/i;
+
+/** The PostgreSQL type a bound value is read as where the SQL around it does not say. */
+function parameterType(value: SqlValue): string {
+  if (typeof value === 'number') return Number.isInteger(value) ? 'bigint' : 'double precision';
+  if (typeof value === 'bigint') return 'bigint';
+  if (typeof value === 'boolean') return 'boolean';
+  return 'text';
+}
+
 /** Named `$params` -> `$1..$n` (a name used twice binds once); lists are bound as text[]. */
 export function bindPostgresParams(sql: string, params: SqlParams | undefined): { text: string; values: unknown[] } {
   if (!params || Object.keys(params).length === 0) return { text: sql, values: [] };
   const { text, literals } = maskSql(sql);
   const order = new Map<string, number>();
   const values: unknown[] = [];
-  const bound = text.replace(/\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, name: string) => {
+  const bound = text.replace(/\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, name: string, offset: number) => {
     if (!(name in params)) throw new StrataError('STRATA_ERR_ENGINE', `SQL names parameter $${name} that was not given`);
     let index = order.get(name);
     const value: SqlValue = params[name]!;
@@ -214,7 +224,11 @@ export function bindPostgresParams(sql: string, params: SqlParams | undefined): 
       index = values.length;
       order.set(name, index);
     }
-    return Array.isArray(value) ? `$${index}::text[]` : `$${index}`;
+    if (Array.isArray(value)) return `$${index}::text[]`;
+    // `$p IS NULL` (an optional filter) gives PostgreSQL nothing to infer the parameter's type
+    // from ("could not determine data type"): there it is typed by its value.
+    if (IS_NULL_AFTER.test(text.slice(offset + whole.length, offset + whole.length + 16))) return `$${index}::${parameterType(value)}`;
+    return `$${index}`;
   });
   return { text: unmask(bound, literals), values };
 }
@@ -286,7 +300,7 @@ CREATE OR REPLACE FUNCTION reference.rfm_segment(r_score integer, f_score intege
 `;
 
 /** Bumped whenever POSTGRES_COMPAT_SQL changes, so an older install is replaced. */
-export const POSTGRES_COMPAT_VERSION = 4;
+export const POSTGRES_COMPAT_VERSION = 5;
 
 /** DuckDB functions the shared SQL calls, with DuckDB's semantics, in schema strata_compat. */
 export const POSTGRES_COMPAT_SQL = String.raw`
@@ -439,6 +453,10 @@ CREATE OR REPLACE FUNCTION strata_compat.strftime(d date, f text) RETURNS text L
 -- round(double, n) rounds half away from zero in DuckDB (PostgreSQL's rint rounds half to even).
 CREATE OR REPLACE FUNCTION strata_compat.round(x double precision, n integer) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT sign(x) * floor(abs(x) * (10::double precision ^ n) + 0.5) / (10::double precision ^ n) $$;
+
+-- sha256(text) as DuckDB returns it: the lower-case hex digest of the UTF-8 bytes.
+CREATE OR REPLACE FUNCTION strata_compat.sha256(v text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT encode(pg_catalog.sha256(convert_to(v, 'UTF8')), 'hex') $$;
 
 -- Lists and text.
 CREATE OR REPLACE FUNCTION strata_compat.len(a anyarray) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT cardinality(a)::bigint $$;
