@@ -189,7 +189,7 @@ describe.skipIf(pgSkip !== null)(`the API on PostgreSQL equals the API on DuckDB
   describe('the PostgreSQL read side', () => {
     it('reads run in read-only sessions: a write through the read path is refused by the server', async () => {
       const pool = served.postgres!.pool;
-      await expect(pool.query('SELECT * FROM (SELECT 1) AS x FOR UPDATE')).rejects.toThrow(/read-only/);
+      await expect(pool.query('SELECT * FROM gold.dim_country LIMIT 1 FOR UPDATE')).rejects.toThrow(/read-only/);
       await expect(pool.query('WITH gone AS (DELETE FROM gold.fact_sales RETURNING 1) SELECT count(*) FROM gone')).rejects.toThrow(/read-only/);
     });
 
