@@ -300,7 +300,7 @@ CREATE OR REPLACE FUNCTION reference.rfm_segment(r_score integer, f_score intege
 `;
 
 /** Bumped whenever POSTGRES_COMPAT_SQL changes, so an older install is replaced. */
-export const POSTGRES_COMPAT_VERSION = 6;
+export const POSTGRES_COMPAT_VERSION = 7;
 
 /** DuckDB functions the shared SQL calls, with DuckDB's semantics, in schema strata_compat. */
 export const POSTGRES_COMPAT_SQL = String.raw`
@@ -470,6 +470,9 @@ CREATE OR REPLACE FUNCTION strata_compat.epoch_ms(ms bigint) RETURNS timestamp L
   SELECT TIMESTAMP '1970-01-01 00:00:00' + ms * INTERVAL '1 millisecond' $$;
 CREATE OR REPLACE FUNCTION strata_compat.to_milliseconds(ms bigint) RETURNS interval LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT ms * INTERVAL '1 millisecond' $$;
+CREATE OR REPLACE FUNCTION strata_compat.to_seconds(n bigint) RETURNS interval LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT n * INTERVAL '1 second' $$;
+CREATE OR REPLACE FUNCTION strata_compat.to_minutes(n bigint) RETURNS interval LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT n * INTERVAL '1 minute' $$;
+CREATE OR REPLACE FUNCTION strata_compat.to_hours(n bigint) RETURNS interval LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT n * INTERVAL '1 hour' $$;
 -- strptime(text, format): as try_strptime, but a value that does not parse is an error, as in DuckDB.
 CREATE OR REPLACE FUNCTION strata_compat.strptime(v text, f text) RETURNS timestamp LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE t timestamp := strata_compat.try_strptime(v, ARRAY[f]);

@@ -22,7 +22,7 @@ export async function qualityReport(warehouse: Warehouse, options: { batchId?: s
   const batches = await warehouse.query<QualityReport['batches'][number]>(
     `SELECT batch_id, file_name, rows_in::DOUBLE AS rows_in, rows_quarantined::DOUBLE AS rows_quarantined, rows_warned::DOUBLE AS rows_warned,
             duplicates_removed::DOUBLE AS duplicates_removed, quality_score
-     FROM bronze.batches ${batchFilter} ORDER BY quality_score NULLS FIRST, loaded_at LIMIT $limit`,
+     FROM bronze.batches ${batchFilter} ORDER BY quality_score NULLS FIRST, loaded_at, file_name, batch_id LIMIT $limit`,
     { ...params, limit: options.limit ?? 20 },
   );
   const rules = await warehouse.query<QualityReport['rules'][number]>(

@@ -46,7 +46,7 @@ interface Served {
 }
 
 /** Values that are not figures: ids and clocks of the runs that built each warehouse. */
-const VOLATILE = /(^|_)(id|ids|at|ms|ts)$|^(started|finished|created|updated|generated|last_run|evaluated|occurred)|duration|elapsed|age_seconds|^batch$|run_id|batch_id/;
+const VOLATILE = /(^|_)(id|ids|at|ms|ts)$|^(started|finished|created|updated|generated|last_run|evaluated|occurred)|duration|elapsed|age_seconds|^batch$|run_id|batch_id|^as_of$/;
 function scrub(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(scrub);
   if (value && typeof value === 'object') {
