@@ -300,7 +300,7 @@ CREATE OR REPLACE FUNCTION reference.rfm_segment(r_score integer, f_score intege
 `;
 
 /** Bumped whenever POSTGRES_COMPAT_SQL changes, so an older install is replaced. */
-export const POSTGRES_COMPAT_VERSION = 7;
+export const POSTGRES_COMPAT_VERSION = 8;
 
 /** DuckDB functions the shared SQL calls, with DuckDB's semantics, in schema strata_compat. */
 export const POSTGRES_COMPAT_SQL = String.raw`
@@ -530,6 +530,12 @@ CREATE OR REPLACE FUNCTION strata_compat.json_extract(v json, p text) RETURNS js
 CREATE OR REPLACE FUNCTION strata_compat.json_type(v json) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE json_typeof(v) WHEN 'null' THEN 'NULL' WHEN 'object' THEN 'OBJECT' WHEN 'array' THEN 'ARRAY' WHEN 'string' THEN 'VARCHAR'
               WHEN 'boolean' THEN 'BOOLEAN' WHEN 'number' THEN CASE WHEN v::text ~ '^-?[0-9]+$' THEN 'BIGINT' ELSE 'DOUBLE' END END $$;
+-- from_json(v, '["JSON"]'): a JSON array as a list of its elements (the one form the API uses).
+CREATE OR REPLACE FUNCTION strata_compat.from_json(v json, shape text) RETURNS json[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  IF shape <> '["JSON"]' THEN RAISE EXCEPTION 'from_json: only the shape ["JSON"] has a PostgreSQL form, got %', shape; END IF;
+  RETURN ARRAY(SELECT e FROM json_array_elements(v) AS e);
+END $$;
 CREATE OR REPLACE FUNCTION strata_compat.range(n bigint) RETURNS SETOF bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT generate_series(0::bigint, n - 1) $$;
 
