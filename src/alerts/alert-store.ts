@@ -42,11 +42,16 @@ export async function saveStates(db: QuerySource, states: readonly AlertState[],
   if (!states.length) return;
   // One statement for the lot: the states travel as one JSON parameter.
   await db.query(
-    `INSERT OR REPLACE INTO meta.alert_state
+    // An upsert both engines parse (INSERT OR REPLACE is DuckDB's own).
+    `INSERT INTO meta.alert_state
      SELECT s->>'fingerprint', s->>'rule', s->>'severity', (s->'labels')::JSON, s->>'status',
             epoch_ms((s->>'activeSince')::BIGINT), epoch_ms((s->>'firedAt')::BIGINT), epoch_ms((s->>'resolvedAt')::BIGINT),
             (s->>'value')::DOUBLE, s->>'summary', s->>'notified', epoch_ms((s->>'notifiedAt')::BIGINT), (s->'history')::JSON, epoch_ms($now::BIGINT)
-     FROM (SELECT unnest(from_json($states::JSON, '["JSON"]')) AS s)`,
+     FROM (SELECT unnest(from_json($states::JSON, '["JSON"]')) AS s) AS states
+     ON CONFLICT (fingerprint) DO UPDATE SET rule = excluded.rule, severity = excluded.severity, labels = excluded.labels, status = excluded.status,
+       active_since = excluded.active_since, fired_at = excluded.fired_at, resolved_at = excluded.resolved_at, value = excluded.value,
+       summary = excluded.summary, notified = excluded.notified, notified_at = excluded.notified_at, history = excluded.history,
+       evaluated_at = excluded.evaluated_at`,
     { states: JSON.stringify(states), now: nowMs },
   );
 }

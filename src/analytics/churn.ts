@@ -38,7 +38,7 @@ export const CHURN_CTES = `
   ),
   measured AS (
     SELECT *, (strptime($as_of_key::VARCHAR, '%Y%m%d')::DATE - last_day)::INTEGER AS recency_days,
-           CASE WHEN orders > 1 THEN (last_day - first_day) / (orders - 1) ELSE 0 END AS gap_days
+           CASE WHEN orders > 1 THEN (last_day - first_day)::DOUBLE / (orders - 1) ELSE 0 END AS gap_days
     FROM history
   ),
   risk AS (

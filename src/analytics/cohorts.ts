@@ -43,7 +43,7 @@ export async function cohortMatrix(db: QuerySource, filters: Filters): Promise<C
        FROM sale_months AS s JOIN chosen AS c USING (customer_id) GROUP BY 1, 2
      )
      SELECT a.cohort_month::VARCHAR AS cohort_month, a.months_since_first, s.cohort_size::INTEGER AS cohort_size,
-            a.active_customers::INTEGER AS active_customers, round(a.active_customers / s.cohort_size, 4)::DOUBLE AS retention_rate
+            a.active_customers::INTEGER AS active_customers, round(a.active_customers::DOUBLE / s.cohort_size, 4)::DOUBLE AS retention_rate
      FROM activity AS a JOIN sizes AS s USING (cohort_month)
      ORDER BY a.cohort_month, a.months_since_first`,
     { k1: dateKey(window.from), k2: dateKey(window.to), ...countryParam(filters) },

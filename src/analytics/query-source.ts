@@ -2,10 +2,12 @@
  * What every analytics query needs: something to run SQL on (the warehouse or the API's reader
  * pool), the date window and the optional country. Dates are ISO `YYYY-MM-DD`, inclusive.
  */
-import type { Row, SqlParams } from '../engine/index.js';
+import type { DialectName, Row, SqlParams } from '../engine/index.js';
 
 export interface QuerySource {
   query<T = Row>(sql: string, params?: SqlParams): Promise<T[]>;
+  /** The engine behind it, where a feature exists on one engine only (the SQL console's guard). */
+  readonly dialect?: DialectName;
 }
 
 export interface Filters {

@@ -57,6 +57,11 @@ export async function runConsoleQuery(
 ): Promise<ConsoleResult> {
   const schemas = request.schemas ?? CONSOLE_SCHEMAS;
   const started = performance.now();
+  if (db.dialect === 'postgres') {
+    // The guard proves what a query reads from DuckDB's own parse tree (json_serialize_sql);
+    // PostgreSQL has no such parser to ask, and a console without the guard is not offered.
+    throw new StrataError('STRATA_ERR_BAD_REQUEST', 'the SQL console (and SQL alert rules) need the DuckDB warehouse: on PostgreSQL they are not available yet');
+  }
   const [parsed] = await db.query<{ ast: string }>('SELECT json_serialize_sql($sql::VARCHAR) AS ast', { sql: request.sql });
   const ast = JSON.parse(parsed?.ast ?? '{}') as { error?: boolean; error_message?: string; statements?: unknown[] };
   if (ast.error) {

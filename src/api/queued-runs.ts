@@ -36,6 +36,8 @@ export interface ReaderSettings {
   readonly defaultTimeoutMs: number;
   /** Directories the instance may still read files under (the rest of file access is turned off). */
   readonly allowed: readonly string[];
+  /** Told what lockDown found wrong but could not change (PostgreSQL: the role's file privileges). */
+  readonly warn?: (note: string) => void;
 }
 
 interface OpenFile {
@@ -46,13 +48,14 @@ interface OpenFile {
 async function openReaders(config: StrataConfig, settings: ReaderSettings): Promise<ReaderPool> {
   const pool = await openReaderPool({
     path: config.warehousePath,
+    url: config.warehouseUrl,
     threads: config.duckdbThreads,
     memoryLimit: config.duckdbMemoryLimit,
     connections: settings.connections,
     defaultTimeoutMs: settings.defaultTimeoutMs,
   });
   try {
-    await pool.lockDown(settings.allowed);
+    for (const note of await pool.lockDown(settings.allowed)) settings.warn?.(note);
     return pool;
   } catch (error) {
     await pool.close();
@@ -191,10 +194,11 @@ async function handedOverFile(config: StrataConfig, settings: ReaderSettings, se
   };
 
   const readers: ReaderPool = {
+    dialect: 'duckdb',
     size: settings.connections,
     query: <T = Row>(sql: string, params?: SqlParams, options?: { readonly timeoutMs?: number }) => use((f) => f.readers.query<T>(sql, params, options)),
     // Locked down at every open (openReaders): nothing to do here.
-    lockDown: async () => undefined,
+    lockDown: async () => [],
     close: async () => undefined,
   };
   const writer: Warehouse = {

@@ -60,7 +60,7 @@ export async function startServer(config: StrataConfig, options: ServeOptions): 
   const secrets = loadSecrets(config.dataDir);
   // The pipeline reads staged files, the seeds under models/, and the demo folder; nothing else.
   const allowed = [path.resolve(config.dataDir), path.dirname(path.resolve(config.warehousePath)), modelsDir(), ...(options.demoDir ? [path.resolve(options.demoDir)] : [])];
-  const warehouse = await openServerWarehouse(config, { connections: settings.readerConnections, defaultTimeoutMs: settings.queryTimeoutMs, allowed: allowed.map((d) => `${d}${path.sep}`) });
+  const warehouse = await openServerWarehouse(config, { connections: settings.readerConnections, defaultTimeoutMs: settings.queryTimeoutMs, allowed: allowed.map((d) => `${d}${path.sep}`), warn: (note) => options.say(`warning: ${note}`) });
   const { writer, readers } = warehouse;
   try {
     await bootstrapAdmin(readers, adminPassword, options.say);

@@ -199,13 +199,23 @@ export function toPostgresSql(sql: string): string {
   return result;
 }
 
+const IS_NULL_AFTER = /^\s+IS\s+(NOT\s+)?NULL\b/i;
+
+/** The PostgreSQL type a bound value is read as where the SQL around it does not say. */
+function parameterType(value: SqlValue): string {
+  if (typeof value === 'number') return Number.isInteger(value) ? 'bigint' : 'double precision';
+  if (typeof value === 'bigint') return 'bigint';
+  if (typeof value === 'boolean') return 'boolean';
+  return 'text';
+}
+
 /** Named `$params` -> `$1..$n` (a name used twice binds once); lists are bound as text[]. */
 export function bindPostgresParams(sql: string, params: SqlParams | undefined): { text: string; values: unknown[] } {
   if (!params || Object.keys(params).length === 0) return { text: sql, values: [] };
   const { text, literals } = maskSql(sql);
   const order = new Map<string, number>();
   const values: unknown[] = [];
-  const bound = text.replace(/\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, name: string) => {
+  const bound = text.replace(/\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, name: string, offset: number) => {
     if (!(name in params)) throw new StrataError('STRATA_ERR_ENGINE', `SQL names parameter $${name} that was not given`);
     let index = order.get(name);
     const value: SqlValue = params[name]!;
@@ -214,7 +224,11 @@ export function bindPostgresParams(sql: string, params: SqlParams | undefined): 
       index = values.length;
       order.set(name, index);
     }
-    return Array.isArray(value) ? `$${index}::text[]` : `$${index}`;
+    if (Array.isArray(value)) return `$${index}::text[]`;
+    // `$p IS NULL` (an optional filter) gives PostgreSQL nothing to infer the parameter's type
+    // from ("could not determine data type"): there it is typed by its value.
+    if (IS_NULL_AFTER.test(text.slice(offset + whole.length, offset + whole.length + 16))) return `$${index}::${parameterType(value)}`;
+    return `$${index}`;
   });
   return { text: unmask(bound, literals), values };
 }
@@ -286,7 +300,7 @@ CREATE OR REPLACE FUNCTION reference.rfm_segment(r_score integer, f_score intege
 `;
 
 /** Bumped whenever POSTGRES_COMPAT_SQL changes, so an older install is replaced. */
-export const POSTGRES_COMPAT_VERSION = 4;
+export const POSTGRES_COMPAT_VERSION = 8;
 
 /** DuckDB functions the shared SQL calls, with DuckDB's semantics, in schema strata_compat. */
 export const POSTGRES_COMPAT_SQL = String.raw`
@@ -440,6 +454,67 @@ CREATE OR REPLACE FUNCTION strata_compat.strftime(d date, f text) RETURNS text L
 CREATE OR REPLACE FUNCTION strata_compat.round(x double precision, n integer) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT sign(x) * floor(abs(x) * (10::double precision ^ n) + 0.5) / (10::double precision ^ n) $$;
 
+-- sha256(text) as DuckDB returns it: the lower-case hex digest of the UTF-8 bytes.
+CREATE OR REPLACE FUNCTION strata_compat.sha256(v text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT encode(pg_catalog.sha256(convert_to(v, 'UTF8')), 'hex') $$;
+
+-- Epochs and durations as the API and the alert store use them (DuckDB: epoch() DOUBLE seconds,
+-- epoch_ms() BIGINT milliseconds and its inverse, to_milliseconds() an INTERVAL).
+CREATE OR REPLACE FUNCTION strata_compat.epoch(t timestamp) RETURNS double precision LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT extract(epoch FROM t)::double precision $$;
+CREATE OR REPLACE FUNCTION strata_compat.epoch(t timestamptz) RETURNS double precision LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT extract(epoch FROM t)::double precision $$;
+CREATE OR REPLACE FUNCTION strata_compat.epoch_ms(t timestamp) RETURNS bigint LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT floor(extract(epoch FROM t) * 1000)::bigint $$;
+CREATE OR REPLACE FUNCTION strata_compat.epoch_ms(ms bigint) RETURNS timestamp LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT TIMESTAMP '1970-01-01 00:00:00' + ms * INTERVAL '1 millisecond' $$;
+CREATE OR REPLACE FUNCTION strata_compat.to_milliseconds(ms bigint) RETURNS interval LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT ms * INTERVAL '1 millisecond' $$;
+CREATE OR REPLACE FUNCTION strata_compat.to_seconds(n bigint) RETURNS interval LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT n * INTERVAL '1 second' $$;
+CREATE OR REPLACE FUNCTION strata_compat.to_minutes(n bigint) RETURNS interval LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT n * INTERVAL '1 minute' $$;
+CREATE OR REPLACE FUNCTION strata_compat.to_hours(n bigint) RETURNS interval LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT n * INTERVAL '1 hour' $$;
+-- strptime(text, format): as try_strptime, but a value that does not parse is an error, as in DuckDB.
+CREATE OR REPLACE FUNCTION strata_compat.strptime(v text, f text) RETURNS timestamp LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE t timestamp := strata_compat.try_strptime(v, ARRAY[f]);
+BEGIN
+  IF t IS NULL THEN RAISE EXCEPTION 'Could not parse string "%" according to format specifier "%"', v, f; END IF;
+  RETURN t;
+END $$;
+
+-- jaro_winkler_similarity(a, b) as DuckDB computes it (rapidfuzz): matches within max(len)/2 - 1,
+-- half the out-of-order matches (integer division) as transpositions, and a common prefix of up
+-- to 4 characters weighted 0.1 when the Jaro similarity is above 0.7. Same double arithmetic, same order.
+CREATE OR REPLACE FUNCTION strata_compat.jaro_winkler_similarity(a text, b text) RETURNS double precision
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  la integer := length(a); lb integer := length(b);
+  bound integer; m integer := 0; t integer := 0; i integer; j integer; k integer := 1; prefix integer := 0;
+  fa boolean[]; fb boolean[]; sim double precision;
+BEGIN
+  IF la = 0 OR lb = 0 THEN RETURN CASE WHEN la = 0 AND lb = 0 THEN 1.0 ELSE 0.0 END; END IF;
+  bound := greatest(greatest(la, lb) / 2 - 1, 0);
+  fa := array_fill(false, ARRAY[la]); fb := array_fill(false, ARRAY[lb]);
+  FOR i IN 1 .. la LOOP
+    FOR j IN greatest(1, i - bound) .. least(lb, i + bound) LOOP
+      IF NOT fb[j] AND substr(a, i, 1) = substr(b, j, 1) THEN fa[i] := true; fb[j] := true; m := m + 1; EXIT; END IF;
+    END LOOP;
+  END LOOP;
+  IF m = 0 THEN RETURN 0.0; END IF;
+  FOR i IN 1 .. la LOOP
+    IF fa[i] THEN
+      WHILE NOT fb[k] LOOP k := k + 1; END LOOP;
+      IF substr(a, i, 1) <> substr(b, k, 1) THEN t := t + 1; END IF;
+      k := k + 1;
+    END IF;
+  END LOOP;
+  t := t / 2;
+  sim := ((m::double precision / la::double precision + m::double precision / lb::double precision)
+          + (m - t)::double precision / m::double precision) / 3.0::double precision;
+  WHILE prefix < least(la, lb, 4) AND substr(a, prefix + 1, 1) = substr(b, prefix + 1, 1) LOOP prefix := prefix + 1; END LOOP;
+  IF sim > 0.7::double precision THEN sim := sim + prefix::double precision * 0.1::double precision * (1.0::double precision - sim); END IF;
+  RETURN sim;
+END $$;
+
 -- Lists and text.
 CREATE OR REPLACE FUNCTION strata_compat.len(a anyarray) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT cardinality(a)::bigint $$;
 CREATE OR REPLACE FUNCTION strata_compat.len(a text) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT length(a)::bigint $$;
@@ -455,6 +530,12 @@ CREATE OR REPLACE FUNCTION strata_compat.json_extract(v json, p text) RETURNS js
 CREATE OR REPLACE FUNCTION strata_compat.json_type(v json) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE json_typeof(v) WHEN 'null' THEN 'NULL' WHEN 'object' THEN 'OBJECT' WHEN 'array' THEN 'ARRAY' WHEN 'string' THEN 'VARCHAR'
               WHEN 'boolean' THEN 'BOOLEAN' WHEN 'number' THEN CASE WHEN v::text ~ '^-?[0-9]+$' THEN 'BIGINT' ELSE 'DOUBLE' END END $$;
+-- from_json(v, '["JSON"]'): a JSON array as a list of its elements (the one form the API uses).
+CREATE OR REPLACE FUNCTION strata_compat.from_json(v json, shape text) RETURNS json[] LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  IF shape <> '["JSON"]' THEN RAISE EXCEPTION 'from_json: only the shape ["JSON"] has a PostgreSQL form, got %', shape; END IF;
+  RETURN ARRAY(SELECT e FROM json_array_elements(v) AS e);
+END $$;
 CREATE OR REPLACE FUNCTION strata_compat.range(n bigint) RETURNS SETOF bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT generate_series(0::bigint, n - 1) $$;
 
@@ -462,6 +543,8 @@ CREATE OR REPLACE FUNCTION strata_compat.range(n bigint) RETURNS SETOF bigint LA
 -- (a DECIMAL keeps its scale, the mean of the two middle values truncated to it).
 CREATE OR REPLACE FUNCTION strata_compat.first_value_of(a anyelement, b anyelement) RETURNS anyelement LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT a $$;
 CREATE OR REPLACE AGGREGATE strata_compat.any_value(anyelement) (SFUNC = strata_compat.first_value_of, STYPE = anyelement);
+-- first(x ORDER BY ...): the first non-NULL value in the aggregate's order (the API asks it of columns without NULLs).
+CREATE OR REPLACE AGGREGATE strata_compat.first(anyelement) (SFUNC = strata_compat.first_value_of, STYPE = anyelement);
 CREATE OR REPLACE FUNCTION strata_compat.median_numeric(v numeric[]) RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN n = 0 THEN NULL
               WHEN n % 2 = 1 THEN s[(n + 1) / 2]

@@ -5,4 +5,4 @@ export { openDuckDBWarehouse } from './duckdb/duckdb-warehouse.js';
 export { openPostgresWarehouse, redactUrl } from './postgres/pg-warehouse.js';
 export type { DialectName } from './dialect.js';
 export { migrate } from './migrate.js';
-export { openReaderPool, type ReaderPool, type ReaderPoolOptions } from './duckdb/duckdb-reader-pool.js';
+export { openReaderPool, type ReaderPool, type ReaderPoolOptions } from './reader-pool.js';

@@ -22,21 +22,22 @@ export async function qualityReport(warehouse: Warehouse, options: { batchId?: s
   const batches = await warehouse.query<QualityReport['batches'][number]>(
     `SELECT batch_id, file_name, rows_in::DOUBLE AS rows_in, rows_quarantined::DOUBLE AS rows_quarantined, rows_warned::DOUBLE AS rows_warned,
             duplicates_removed::DOUBLE AS duplicates_removed, quality_score
-     FROM bronze.batches ${batchFilter} ORDER BY quality_score NULLS FIRST, loaded_at LIMIT $limit`,
+     FROM bronze.batches ${batchFilter} ORDER BY quality_score NULLS FIRST, loaded_at, file_name, batch_id LIMIT $limit`,
     { ...params, limit: options.limit ?? 20 },
   );
   const rules = await warehouse.query<QualityReport['rules'][number]>(
     `WITH latest AS (
-       SELECT * FROM quality.check_results
-       WHERE batch_id IS NOT NULL ${options.batchId ? 'AND batch_id = $batch_id' : ''}
-       QUALIFY row_number() OVER (PARTITION BY batch_id, rule_id ORDER BY evaluated_at DESC) = 1
+       SELECT rule_id, severity, target, rows_checked, rows_failed, passed FROM (
+         SELECT *, row_number() OVER (PARTITION BY batch_id, rule_id ORDER BY evaluated_at DESC) AS rn FROM quality.check_results
+         WHERE batch_id IS NOT NULL ${options.batchId ? 'AND batch_id = $batch_id' : ''}
+       ) AS ranked WHERE rn = 1
        UNION ALL
-       SELECT * FROM quality.check_results
+       SELECT rule_id, severity, target, rows_checked, rows_failed, passed FROM quality.check_results
        WHERE batch_id IS NULL AND run_id = (SELECT run_id FROM quality.check_results WHERE batch_id IS NULL ORDER BY evaluated_at DESC LIMIT 1)
      )
      SELECT rule_id, severity, target, sum(rows_checked)::DOUBLE AS rows_checked, sum(rows_failed)::DOUBLE AS rows_failed,
             count(*) FILTER (WHERE NOT passed)::INTEGER AS batches_failed
-     FROM latest GROUP BY ALL ORDER BY target, severity, rows_failed DESC, rule_id`,
+     FROM latest GROUP BY rule_id, severity, target ORDER BY target, severity, rows_failed DESC, rule_id`,
     params,
   );
   const quarantine = await warehouse.query<QualityReport['quarantine'][number]>(

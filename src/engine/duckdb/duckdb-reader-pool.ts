@@ -9,25 +9,9 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBResultReader } from '@duckdb/node-api';
 import { StrataError } from '../../shared/index.js';
 import { engineError } from '../engine-error.js';
-import type { OpenWarehouseOptions, Row, SqlParams } from '../warehouse.js';
+import type { Row, SqlParams } from '../warehouse.js';
+import type { ReaderPool, ReaderPoolOptions } from '../reader-pool.js';
 import { toDuckDBParams } from './duckdb-params.js';
-
-export interface ReaderPool {
-  /** Runs one read with a deadline; a query past it fails with STRATA_ERR_QUERY_TIMEOUT. */
-  query<T = Row>(sql: string, params?: SqlParams, options?: { readonly timeoutMs?: number }): Promise<T[]>;
-  /**
-   * Turns off file access for the whole instance except under `allowedDirectories` (the staging
-   * and input folders the pipeline reads), then locks the configuration.
-   */
-  lockDown(allowedDirectories: readonly string[]): Promise<void>;
-  readonly size: number;
-  close(): Promise<void>;
-}
-
-export interface ReaderPoolOptions extends Pick<OpenWarehouseOptions, 'path' | 'threads' | 'memoryLimit'> {
-  readonly connections: number;
-  readonly defaultTimeoutMs: number;
-}
 
 /** Prepared statements kept per connection, least recently used dropped first. */
 const PREPARED_PER_CONNECTION = 64;
@@ -40,7 +24,7 @@ function settingsOf(options: ReaderPoolOptions): Record<string, string> {
   return settings;
 }
 
-export async function openReaderPool(options: ReaderPoolOptions): Promise<ReaderPool> {
+export async function openDuckDBReaderPool(options: ReaderPoolOptions): Promise<ReaderPool> {
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.fromCache(options.path, settingsOf(options));
@@ -95,6 +79,7 @@ export async function openReaderPool(options: ReaderPoolOptions): Promise<Reader
   };
 
   return {
+    dialect: 'duckdb',
     size: all.length,
     async query<T = Row>(sql: string, params?: SqlParams, queryOptions?: { readonly timeoutMs?: number }): Promise<T[]> {
       const connection = await acquire();
@@ -125,6 +110,7 @@ export async function openReaderPool(options: ReaderPoolOptions): Promise<Reader
         await connection.run(`SET allowed_directories = [${dirs}]`);
         await connection.run('SET enable_external_access = false');
         await connection.run('SET lock_configuration = true');
+        return [];
       } catch (error) {
         throw engineError(error, 'lock down external access');
       } finally {

@@ -37,7 +37,7 @@ class SerialQueue {
 const raw = (value: string): string => value;
 /** Type OIDs whose text is returned as is (timestamp, timestamptz, date, time, json, jsonb, interval). */
 const TEXT_TYPES = new Set([1114, 1184, 1082, 1083, 114, 3802, 1186]);
-const types = {
+export const types = {
   getTypeParser(oid: number, format?: string) {
     if (TEXT_TYPES.has(oid)) return raw;
     return pg.types.getTypeParser(oid, format as 'text');
@@ -79,7 +79,7 @@ async function appendRowsByCopy(client: pg.Client, table: string, rows: readonly
   }
 }
 
-function sessionOver(client: pg.Client): WarehouseSession {
+export function sessionOver(client: pg.Client): WarehouseSession {
   return {
     async query<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {
       let text = sql;

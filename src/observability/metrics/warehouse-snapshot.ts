@@ -28,9 +28,11 @@ const RULE_SQL = `SELECT rule_id, severity, sum(rows_failed)::DOUBLE AS rows FRO
 
 const ASSET_SQL = `SELECT asset, epoch(max(occurred_at))::DOUBLE AS at FROM meta.events WHERE kind = 'asset_materialized' AND asset IS NOT NULL GROUP BY asset ORDER BY asset`;
 
+// The lag is that of each stream's latest message (highest sequence), by a window rather than arg_max (common subset).
 const STREAM_SQL = `SELECT m.stream_name, epoch(w.watermark)::DOUBLE AS watermark, epoch(max(m.applied_at))::DOUBLE AS applied,
-    arg_max(epoch(m.applied_at) - epoch(m.published_at), m.stream_seq)::DOUBLE AS lag
-  FROM stream.messages m LEFT JOIN stream.watermarks w USING (stream_name) GROUP BY m.stream_name, w.watermark ORDER BY 1`;
+    max(CASE WHEN m.rn = 1 THEN epoch(m.applied_at) - epoch(m.published_at) END)::DOUBLE AS lag
+  FROM (SELECT stream_name, applied_at, published_at, row_number() OVER (PARTITION BY stream_name ORDER BY stream_seq DESC) AS rn FROM stream.messages) AS m
+  LEFT JOIN stream.watermarks w USING (stream_name) GROUP BY m.stream_name, w.watermark ORDER BY 1`;
 
 const LATEST_DAY_SQL = `SELECT epoch(date::TIMESTAMP)::DOUBLE AS day, revenue_gbp::DOUBLE AS revenue, orders::DOUBLE AS orders
   FROM gold.mart_daily_sales WHERE lines > 0 ORDER BY date DESC LIMIT 1`;
