@@ -8,6 +8,8 @@ export interface QuerySource {
   query<T = Row>(sql: string, params?: SqlParams): Promise<T[]>;
   /** The engine behind it, where a feature exists on one engine only (the SQL console's guard). */
   readonly dialect?: DialectName;
+  /** Names and types of what a SELECT returns, where the engine has no DESCRIBE (PostgreSQL). */
+  describe?(sql: string): Promise<readonly { readonly name: string; readonly type: string }[]>;
 }
 
 export interface Filters {

@@ -8,6 +8,8 @@
  */
 import { StrataError } from '../shared/index.js';
 import type { QuerySource } from './query-source.js';
+import { serialisedParse } from './sql-parser.js';
+import { functionsOf, refusedOnPostgres } from './console-functions.js';
 
 export const CONSOLE_SCHEMAS = ['silver', 'gold'] as const;
 export const CONSOLE_MAX_ROWS = 10_000;
@@ -57,13 +59,7 @@ export async function runConsoleQuery(
 ): Promise<ConsoleResult> {
   const schemas = request.schemas ?? CONSOLE_SCHEMAS;
   const started = performance.now();
-  if (db.dialect === 'postgres') {
-    // The guard proves what a query reads from DuckDB's own parse tree (json_serialize_sql);
-    // PostgreSQL has no such parser to ask, and a console without the guard is not offered.
-    throw new StrataError('STRATA_ERR_BAD_REQUEST', 'the SQL console (and SQL alert rules) need the DuckDB warehouse: on PostgreSQL they are not available yet');
-  }
-  const [parsed] = await db.query<{ ast: string }>('SELECT json_serialize_sql($sql::VARCHAR) AS ast', { sql: request.sql });
-  const ast = JSON.parse(parsed?.ast ?? '{}') as { error?: boolean; error_message?: string; statements?: unknown[] };
+  const ast = JSON.parse(await serialisedParse(db, request.sql)) as { error?: boolean; error_message?: string; statements?: unknown[] };
   if (ast.error) {
     throw /only select/i.test(ast.error_message ?? '')
       ? refuse('only a single SELECT query is allowed here')
@@ -72,6 +68,12 @@ export async function runConsoleQuery(
   if (ast.statements?.length !== 1) throw refuse(`expected exactly one statement, got ${ast.statements?.length ?? 0}`);
 
   const relations = relationsOf(ast.statements);
+  if (db.dialect === 'postgres') {
+    // PostgreSQL's own functions reach beyond the allowed relations (query_to_xml runs any SQL,
+    // pg_read_file reads the server's files): there only an allow-list of functions is run.
+    const refused = refusedOnPostgres(functionsOf(ast.statements));
+    if (refused) throw refuse(`${refused}() is not allowed here on the PostgreSQL warehouse: use the common SQL functions`);
+  }
   const outside = relations.find((r) => !schemas.includes(r.schema));
   if (outside) {
     throw refuse(`${outside.schema ? `${outside.schema}.` : ''}${outside.table} is not allowed here: name tables as ${schemas.map((x) => `${x}.<table>`).join(' or ')}`);
@@ -92,7 +94,9 @@ export async function runConsoleQuery(
   let columns: { column_name: string; column_type: string }[];
   let rows: Record<string, unknown>[];
   try {
-    columns = await db.query(`DESCRIBE (${body})`);
+    columns = db.describe
+      ? (await db.describe(body)).map((c) => ({ column_name: c.name, column_type: c.type }))
+      : await db.query(`DESCRIBE (${body})`);
     rows = await db.query(`SELECT * FROM (${body}) AS console_query LIMIT ${limit + 1}`);
   } catch (error) {
     // The analyst's own query failed: the engine's words are what they need to fix it.

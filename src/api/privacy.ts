@@ -32,7 +32,9 @@ export async function exportCustomer(db: Reader, id: number): Promise<CustomerEx
      FROM gold.dim_customer WHERE customer_key = $id`,
     params,
   );
-  const [rfm] = await db.query('SELECT * EXCLUDE (customer_id), as_of_date::VARCHAR AS as_of_date, last_purchase_date::VARCHAR AS last_purchase_date FROM gold.mart_customer_rfm WHERE customer_id = $id', params);
+  const [rfm] = await db.query(`SELECT as_of_date::VARCHAR AS as_of_date, last_purchase_date::VARCHAR AS last_purchase_date, recency_days, frequency, monetary_gbp,
+            r_score, f_score, m_score, rfm_code, segment
+     FROM gold.mart_customer_rfm WHERE customer_id = $id`, params);
   const bronze = await db.query(
     `SELECT _batch_id AS batch_id, _file AS file, _line::DOUBLE AS line, invoice_no, stock_code, description, quantity, invoice_date, unit_price, customer_id, country
      FROM bronze.transactions_raw WHERE ${BRONZE_MATCH} ORDER BY _file, _line`,

@@ -300,11 +300,15 @@ CREATE OR REPLACE FUNCTION reference.rfm_segment(r_score integer, f_score intege
 `;
 
 /** Bumped whenever POSTGRES_COMPAT_SQL changes, so an older install is replaced. */
-export const POSTGRES_COMPAT_VERSION = 8;
+export const POSTGRES_COMPAT_VERSION = 9;
 
 /** DuckDB functions the shared SQL calls, with DuckDB's semantics, in schema strata_compat. */
 export const POSTGRES_COMPAT_SQL = String.raw`
 CREATE SCHEMA IF NOT EXISTS strata_compat;
+
+-- regexp_extract(s, pattern): the whole first match, '' when there is none (DuckDB's group 0).
+CREATE OR REPLACE FUNCTION strata_compat.regexp_extract(s text, pattern text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN s IS NULL THEN NULL ELSE coalesce((regexp_match(s, '(' || pattern || ')'))[1], '') END $$;
 
 -- TRY_CAST targets: NULL where DuckDB's TRY_CAST gives NULL, with no exception per row. PL/pgSQL,
 -- whose expression plans are cached per session (a non-inlined SQL function costs milliseconds a call).

@@ -20,6 +20,8 @@ export interface ReaderPool {
    * in as, which Strata cannot take away; this checks it and returns a note for each privilege
    * the role should not have (see docs/architecture.md, "PostgreSQL read side").
    */
+  /** PostgreSQL: names and types of what a SELECT returns (DuckDB answers `DESCRIBE (sql)` instead). */
+  describe?(sql: string): Promise<readonly { readonly name: string; readonly type: string }[]>;
   lockDown(allowedDirectories: readonly string[]): Promise<readonly string[]>;
   readonly size: number;
   close(): Promise<void>;

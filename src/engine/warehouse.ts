@@ -41,6 +41,8 @@ export interface Warehouse extends WarehouseSession {
   readonly readOnly: boolean;
   /** The kind of each statement in `sql` (SELECT, INSERT, ...), as the engine parses it. */
   statementKinds(sql: string): Promise<readonly string[]>;
+  /** PostgreSQL: names and types of what a SELECT returns (DuckDB answers `DESCRIBE (sql)` instead). */
+  describe?(sql: string): Promise<readonly { readonly name: string; readonly type: string }[]>;
   /** Runs `work` in one transaction: all of it commits, or none of it is visible. */
   transaction<T>(work: (session: TransactionSession) => Promise<T>): Promise<T>;
   close(): Promise<void>;

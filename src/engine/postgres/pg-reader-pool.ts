@@ -17,7 +17,7 @@ import { StrataError } from '../../shared/index.js';
 import { statementKindOf } from '../dialect.js';
 import type { ReaderPool, ReaderPoolOptions } from '../reader-pool.js';
 import type { Row, SqlParams } from '../warehouse.js';
-import { redactUrl, sessionOver, types } from './pg-warehouse.js';
+import { describeColumns, redactUrl, sessionOver, types } from './pg-warehouse.js';
 
 const WRITE_KINDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE_INTO']);
 /** SQLSTATE query_canceled: what statement_timeout raises. */
@@ -105,6 +105,14 @@ export async function openPostgresReaderPool(options: ReaderPoolOptions & { read
         throw error;
       } finally {
         client.release(broken);
+      }
+    },
+    async describe(sql: string) {
+      const client = await pool.connect();
+      try {
+        return await describeColumns(client, sql);
+      } finally {
+        client.release();
       }
     },
     async lockDown() {

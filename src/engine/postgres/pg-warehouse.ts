@@ -140,6 +140,20 @@ async function installCompat(client: pg.Client): Promise<void> {
   }
 }
 
+/** Names and types of what a SELECT returns, from the row description of a LIMIT 0 run. */
+export async function describeColumns(client: pg.ClientBase, sql: string): Promise<{ name: string; type: string }[]> {
+  const text = `SELECT * FROM (${toPostgresSql(sql)}) AS described LIMIT 0`;
+  try {
+    const { fields } = await client.query({ text });
+    const oids = [...new Set(fields.map((f) => f.dataTypeID))];
+    const named = await client.query<{ oid: number; name: string }>('SELECT oid::integer AS oid, format_type(oid, NULL) AS name FROM pg_type WHERE oid = ANY($1::oid[])', [oids]);
+    const byOid = new Map(named.rows.map((r) => [Number(r.oid), r.name.toUpperCase()]));
+    return fields.map((f) => ({ name: f.name, type: byOid.get(f.dataTypeID) ?? 'UNKNOWN' }));
+  } catch (error) {
+    throw engineError(error, text);
+  }
+}
+
 export async function openPostgresWarehouse(options: OpenWarehouseOptions & { readonly url: string }): Promise<Warehouse> {
   const location = redactUrl(options.url);
   const client = new pg.Client({ connectionString: options.url, types, application_name: 'strata' });
@@ -170,6 +184,7 @@ export async function openPostgresWarehouse(options: OpenWarehouseOptions & { re
     execute: (sql, params) => queue.run(() => session.execute(sql, params)),
     copyFromCsv: (table, columns, file, copyOptions) => queue.run(() => session.copyFromCsv(table, columns, file, copyOptions)),
     statementKinds: async (sql) => splitStatements(sql).map(statementKindOf),
+    describe: (sql) => queue.run(() => describeColumns(client, sql)),
     transaction: (work) =>
       queue.run(async () => {
         await session.execute('BEGIN');

@@ -234,7 +234,7 @@ export async function columnLineage(
   const rows = await session.query<{ relation: string; columns: string[] }>(
     `SELECT lower(schema_name || '.' || table_name) AS relation, list(column_name ORDER BY column_index) AS columns
      FROM duckdb_columns() WHERE schema_name NOT IN ('gold', 'information_schema', 'pg_catalog') AND NOT internal
-     GROUP BY ALL`,
+     GROUP BY 1`,
   );
   const catalog = new Map<string, readonly string[]>(rows.map((r) => [r.relation, r.columns]));
   const result: ModelColumnLineage[] = [];
