@@ -5,7 +5,7 @@
  * (pg_read_file) or change settings (set_config), so there the guard runs an allow-list: the
  * common aggregates, window, text, number and date functions, and Strata's own compat layer.
  */
-import { POSTGRES_COMPAT_SQL } from '../engine/dialect.js';
+import { POSTGRES_COMPAT_FUNCTIONS } from '../engine/index.js';
 
 const COMMON = [
   // aggregates (DuckDB names count(*) count_star)
@@ -22,9 +22,8 @@ const COMMON = [
   'date_trunc', 'date_part', 'extract', 'make_date', 'to_char', 'to_date', 'to_timestamp', 'age', 'current_date', 'now',
 ];
 
-/** Strata's compat functions (schema strata_compat): ours, read-only, listed from their definitions. */
-const COMPAT = [...POSTGRES_COMPAT_SQL.matchAll(/FUNCTION\s+strata_compat\.([a-z_0-9]+)/gi)].map((m) => m[1]!.toLowerCase());
-const ALLOWED = new Set([...COMMON, ...COMPAT]);
+// Strata's compat functions (schema strata_compat) are ours and read-only.
+const ALLOWED = new Set([...COMMON, ...POSTGRES_COMPAT_FUNCTIONS]);
 
 interface FunctionCall {
   readonly name: string;

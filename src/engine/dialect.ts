@@ -581,5 +581,8 @@ LANGUAGE sql STABLE AS $$
 `;
 
 /** COPY FROM STDIN of a CSV file with the quoting and NULL rules of copyFromCsv. */
+/** The functions of the compat layer (schema strata_compat), by name. */
+export const POSTGRES_COMPAT_FUNCTIONS: readonly string[] = [...new Set([...POSTGRES_COMPAT_SQL.matchAll(/FUNCTION\s+strata_compat\.([a-z_0-9]+)/gi)].map((m) => m[1]!.toLowerCase()))];
+
 export const postgresCopySql = (target: string, header: boolean): string =>
   `COPY ${target} FROM STDIN WITH (FORMAT csv, HEADER ${header ? 'true' : 'false'}, DELIMITER ',', QUOTE '"', ESCAPE '"')`;
