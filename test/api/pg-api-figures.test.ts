@@ -16,13 +16,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser } from '../../src/api/auth/index.js';
 import { buildApp, deriveSecrets, loadApiSettings } from '../../src/api/index.js';
-import { loadConfig } from '../../src/config/index.js';
 import { openReaderPool, type ReaderPool, type Warehouse } from '../../src/engine/index.js';
-import { openProjectWarehouse } from '../../src/pipeline/open-warehouse.js';
-import { runPipeline } from '../../src/pipeline/index.js';
 import { modelsDir } from '../../src/shared/index.js';
 import { realDataDir, tempDir } from '../helpers/cli.js';
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/postgres.js';
+import { runOnBothEngines, type Engine } from '../helpers/both-engines.js';
 
 const pgSkip = await postgresUnavailable();
 const days = Number(process.env['STRATA_PG_API_DAYS'] ?? 60);
@@ -30,7 +28,6 @@ const inputs = readdirSync(realDataDir).filter((f) => f.endsWith('.csv')).sort()
 const PASSWORD = 'correct horse battery staple';
 const ROLES = { viewer: 'vera', analyst: 'anna', engineer: 'eric', admin: 'ada' } as const;
 type Role = keyof typeof ROLES;
-type Engine = 'duckdb' | 'postgres';
 
 /** The server log's error lines (the engine's message stays there, not in the response). */
 const serverErrors: string[] = [];
@@ -63,14 +60,9 @@ describe.skipIf(pgSkip !== null)(`the API on PostgreSQL equals the API on DuckDB
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    for (const engine of ['duckdb', 'postgres'] as const) {
-      const dataDir = path.join(dirs.dir, engine);
-      const config = loadConfig({ dataDir, ...(engine === 'postgres' ? { warehouseUrl: db.url } : {}) }, {});
-      const started = performance.now();
-      const { warehouse } = await openProjectWarehouse(config);
-      const result = await runPipeline(warehouse, config, { inputs, command: 'demo' });
+    for await (const { engine, config, warehouse, result, ms: loadMs } of runOnBothEngines(dirs.dir, db.url, { inputs, command: 'demo' })) {
+      const dataDir = config.dataDir;
       expect(result.error).toBeNull();
-      const loadMs = Math.round(performance.now() - started);
       // As startServer opens it: the URL picks the engine.
       const pool = await openReaderPool({ path: config.warehousePath, url: config.warehouseUrl, threads: config.duckdbThreads, memoryLimit: config.duckdbMemoryLimit, connections: 3, defaultTimeoutMs: 30_000 });
       const notes = await pool.lockDown([dataDir, modelsDir()].map((d) => `${path.resolve(d)}${path.sep}`));

@@ -11,10 +11,9 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.js';
 import type { Row, Warehouse } from '../../src/engine/index.js';
-import { openProjectWarehouse } from '../../src/pipeline/open-warehouse.js';
-import { runPipeline, type PipelineResult } from '../../src/pipeline/index.js';
+import type { PipelineResult } from '../../src/pipeline/index.js';
+import { runOnBothEngines } from '../helpers/both-engines.js';
 import { HEADER } from '../pipeline/run-in-process.js';
 import { realDataDir, tempDir } from '../helpers/cli.js';
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/postgres.js';
@@ -108,13 +107,8 @@ describe.skipIf(pgSkip !== null)(`cross-engine: ${realFiles.length} real days + 
     writeFileSync(path.join(extra, 'month-first-2011-12-11.csv'), MONTH_FIRST + '\n');
     const inputs = [...realFiles, path.join(extra, 'dirty-2011-12-10.csv'), path.join(extra, 'month-first-2011-12-11.csv')];
     db = await createTestDatabase();
-    for (const engine of ['duckdb', 'postgres'] as const) {
-      const dataDir = path.join(dirs.dir, engine);
-      const config = loadConfig({ dataDir, ...(engine === 'postgres' ? { warehouseUrl: db.url } : {}) }, {});
-      const started = performance.now();
-      const { warehouse } = await openProjectWarehouse(config);
-      const result = await runPipeline(warehouse, config, { inputs });
-      runs[engine] = { result, warehouse, ms: Math.round(performance.now() - started) };
+    for await (const { engine, result, warehouse, ms } of runOnBothEngines(dirs.dir, db.url, { inputs })) {
+      runs[engine] = { result, warehouse, ms };
       const collected: Record<string, Row[]> = {};
       for (const [name, sql] of Object.entries(FIGURES)) collected[name] = await warehouse.query(sql);
       figures[engine] = collected;
