@@ -27,7 +27,7 @@ import { discoverFiles, ingestPaths, type FileOutcome } from '../ingest/index.js
 import type { QualitySummary } from '../quality/index.js';
 import { StrataError, describeError, isStrataError, modelsDir } from '../shared/index.js';
 import { INGEST, QUALITY_SILVER, buildAssetGraph, type AssetDef } from './assets/index.js';
-import { appendEvents, createEventBus, type PipelineEvent, type RunRequest } from './events/index.js';
+import { appendEvents, createEventBus, runEventLog, type PipelineEvent, type RunRequest } from './events/index.js';
 import { loadGoldModels } from './model-graph.js';
 import { dayKey, dayOfKey, daysBetween, readOnlyDays, partitionFilter, partitionScope, sqlHash, sortedDays, type MaterializationDetail } from './partitions/index.js';
 import { plan } from './planner/index.js';
@@ -89,13 +89,6 @@ async function backfillRunPerDay(warehouse: Warehouse, config: StrataConfig, opt
   return { policy: 'run-per-day', days, final, durationMs: elapsed() };
 }
 
-const sumQuality = (a: QualitySummary | null, b: QualitySummary): QualitySummary => {
-  if (!a) return b;
-  const ruleFailures: Record<string, number> = { ...a.ruleFailures };
-  for (const [rule, n] of Object.entries(b.ruleFailures)) ruleFailures[rule] = (ruleFailures[rule] ?? 0) + n;
-  return { batches: a.batches + b.batches, rowsChecked: a.rowsChecked + b.rowsChecked, rowsQuarantined: a.rowsQuarantined + b.rowsQuarantined, rowsWarned: a.rowsWarned + b.rowsWarned, ruleFailures };
-};
-
 /** Time spent per stage, summed over the days (stages interleave in a single-run backfill). */
 class StageClock {
   private readonly spent = new Map<string, { first: Date; ms: number }>();
@@ -123,14 +116,7 @@ async function backfillInOneRun(warehouse: Warehouse, config: StrataConfig, opti
   const runDays = daysBetween(options.from, options.to);
   const runId = await startRun(warehouse, command);
   const bus = options.bus ?? createEventBus();
-  let logTail: Promise<void> = Promise.resolve();
-  let logFailure: unknown = null;
-  const publish = (events: readonly PipelineEvent[]): void => events.forEach((e) => bus.emit(e));
-  const log = (...events: PipelineEvent[]): Promise<void> => {
-    publish(events);
-    logTail = logTail.then(() => appendEvents(warehouse, events)).catch((failure: unknown) => void (logFailure ??= failure));
-    return logTail;
-  };
+  const { publish, log, settled } = runEventLog(warehouse, bus);
   const request: RunRequest = {
     command,
     inputs: options.inputs.map((i) => path.resolve(i)),
@@ -464,8 +450,8 @@ async function backfillInOneRun(warehouse: Warehouse, config: StrataConfig, opti
     const span = clock.span(stage);
     if (span) await recordStep(warehouse, runId, { step: stage, status: error && stage === 'gold' ? 'failed' : 'succeeded', ...span, ...counts });
   }
-  await logTail;
-  if (logFailure && !error) error = new StrataError('STRATA_ERR_ENGINE', `the event log could not be written: ${describeError(logFailure)}`, { cause: logFailure });
+  const logFailure = await settled();
+  if (logFailure && !error) error = logFailure;
   const failedFiles = files.filter((f) => f.status === 'failed').length;
   const allFilesFailed = failedFiles > 0 && failedFiles === files.length;
   const status: 'succeeded' | 'partial' | 'failed' = error || allFilesFailed ? 'failed' : failedFiles > 0 ? 'partial' : 'succeeded';

@@ -14,7 +14,7 @@ import { StrataError, describeError, isStrataError, modelsDir } from '../shared/
 import { INGEST, QUALITY_SILVER, buildAssetGraph, type AssetDef, type AssetGraph } from './assets/index.js';
 import type { StepDispatcher } from './queue/step-dispatcher.js';
 import { partitionOf, runPullAsset, runWarehouseAsset, type StepValue } from './steps/asset-step.js';
-import { appendEvents, createEventBus, lastMaterializations, type PipelineEvent, type PipelineEventBus, type RunRequest } from './events/index.js';
+import { createEventBus, runEventLog, lastMaterializations, type PipelineEvent, type PipelineEventBus, type RunRequest } from './events/index.js';
 import { execute, type ExecutableStep, type StepContext, type StepOutcome } from './executor/index.js';
 import { httpPipelineSource, type PipelineSource, type PullResult } from './http-source/index.js';
 import { loadGoldModels, type Model } from './model-graph.js';
@@ -108,15 +108,7 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
   const command = options.command ?? 'run';
   const runId = await startRun(warehouse, command);
   const bus = options.bus ?? createEventBus();
-  // Events outside a transaction are appended in order, one write at a time, and published at once.
-  let logTail: Promise<void> = Promise.resolve();
-  let logFailure: unknown = null;
-  const publish = (events: readonly PipelineEvent[]): void => events.forEach((e) => bus.emit(e));
-  const log = (...events: PipelineEvent[]): Promise<void> => {
-    publish(events);
-    logTail = logTail.then(() => appendEvents(warehouse, events)).catch((failure: unknown) => void (logFailure ??= failure));
-    return logTail;
-  };
+  const { publish, log, settled } = runEventLog(warehouse, bus);
   const request: RunRequest = {
     command,
     inputs: options.inputs.map((i) => path.resolve(i)),
@@ -183,7 +175,7 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
       };
       if (options.dispatcher) {
         // step_started is in the log before a worker can write the step's own events.
-        await logTail;
+        await settled();
         const done = await options.dispatcher.dispatch(
           {
             runId, stepId: asset.key, asset: asset.key, kind: asset.kind, partition: null, attempt: context.attempt, inputs, dateOrder: options.dateOrder ?? null, checks: checks.map((c) => c.name),
@@ -273,8 +265,8 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
     error = isStrataError(caught) ? caught : new StrataError('STRATA_ERR_ENGINE', describeError(caught), { cause: caught });
   }
 
-  await logTail;
-  if (logFailure && !error) error = new StrataError('STRATA_ERR_ENGINE', `the event log could not be written: ${describeError(logFailure)}`, { cause: logFailure });
+  const logFailure = await settled();
+  if (logFailure && !error) error = logFailure;
   const failedFiles = files.filter((f) => f.status === 'failed').length;
   // Some files failed: partial; every file failed (nothing loaded or already there): failed.
   const allFilesFailed = failedFiles > 0 && failedFiles === files.length;
