@@ -106,7 +106,7 @@ export async function readState(warehouse: Warehouse, graph: AssetGraph): Promis
 export async function runPipeline(warehouse: Warehouse, config: StrataConfig, options: PipelineOptions): Promise<PipelineResult> {
   const started = performance.now();
   const command = options.command ?? 'run';
-  const runId = await startRun(warehouse, command);
+  const runId = await startRun(warehouse, command, { expiryMs: config.runHeartbeatExpiryMs });
   const bus = options.bus ?? createEventBus();
   // Events outside a transaction are appended in order, one write at a time, and published at once.
   let logTail: Promise<void> = Promise.resolve();

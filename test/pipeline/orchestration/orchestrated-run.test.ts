@@ -130,7 +130,8 @@ describe('run history', () => {
       { detail: JSON.stringify({ command: 'run', inputs: [run.dir], dateOrder: null, forceGold: true, ingestOnly: false, checks: true, retryOf: null }) },
     );
     expect((await listRunHistory(run.warehouse))[0]).toMatchObject({ run_id: 'run_dead', status: 'running' });
-    await markInterruptedRuns(run.warehouse);
+    // No owner in meta.runs (a run from before owners were recorded): dead whatever the expiry.
+    expect(await markInterruptedRuns(run.warehouse, { expiryMs: 3_600_000 })).toBe(0);
     expect((await listRunHistory(run.warehouse))[0]).toMatchObject({ run_id: 'run_dead', status: 'interrupted' });
 
     const retried = await retryRun(run.warehouse, config(), 'run_dead');
