@@ -14,7 +14,10 @@
 import type { Redis } from 'ioredis';
 import type { StrataConfig } from '../config/index.js';
 import { migrate, openReaderPool, openWarehouse, type ReaderPool, type Row, type SqlParams, type Warehouse } from '../engine/index.js';
-import { createQueueDispatcher, createRedisSemaphore, fileResourceOf, fileWarehouseLease, markInterruptedRuns, queueConnection, type Permit, type RedisSemaphore, type StepDispatcher } from '../pipeline/index.js';
+import {
+  createQueueDispatcher, createRedisSemaphore, fileResourceOf, fileWarehouseLease, markInterruptedRuns, queueConnection, superviseRuns,
+  type Permit, type RedisSemaphore, type RunSupervisor, type StepDispatcher,
+} from '../pipeline/index.js';
 import { StrataError } from '../shared/index.js';
 
 export interface QueueExecution {
@@ -36,8 +39,22 @@ export interface ReaderSettings {
   readonly defaultTimeoutMs: number;
   /** Directories the instance may still read files under (the rest of file access is turned off). */
   readonly allowed: readonly string[];
-  /** Told what lockDown found wrong but could not change (PostgreSQL: the role's file privileges). */
+  /** Told what lockDown found wrong but could not change (PostgreSQL: the role's file privileges), and of runs found dead. */
   readonly warn?: (note: string) => void;
+}
+
+/**
+ * Closes the runs of dead orchestrators: now, and every half expiry while the server lives. A DuckDB
+ * file the server holds for its whole life is its alone (DuckDB's lock), so there every unfinished
+ * run is dead at once and nobody else can leave one behind later; anything shared waits for the expiry.
+ */
+async function superviseServerRuns(config: StrataConfig, settings: ReaderSettings, opened: Warehouse, sweeper: Warehouse, exclusive: boolean): Promise<RunSupervisor> {
+  const expiryMs = config.runHeartbeatExpiryMs;
+  const report = (runs: number): void => settings.warn?.(`${runs} run(s) of an orchestrator that stopped had been left running; marked interrupted`);
+  const atStart = await markInterruptedRuns(opened, { expiryMs: exclusive ? 0 : expiryMs });
+  if (atStart) report(atStart);
+  if (exclusive) return { stop: async () => undefined };
+  return superviseRuns(sweeper, { expiryMs, onInterrupted: report, onError: (error) => settings.warn?.(`looking for interrupted runs failed: ${error instanceof Error ? error.message : String(error)}`) });
 }
 
 interface OpenFile {
@@ -91,8 +108,15 @@ const closeFile = async (file: OpenFile): Promise<void> => {
 export async function openServerWarehouse(config: StrataConfig, settings: ReaderSettings): Promise<ServerWarehouse> {
   if (config.execution !== 'queue') {
     const file = await openFile(config, settings, false);
-    await markInterruptedRuns(file.writer);
-    return { ...file, queue: null, close: () => closeFile(file) };
+    const supervisor = await superviseServerRuns(config, settings, file.writer, file.writer, file.writer.dialect === 'duckdb');
+    return {
+      ...file,
+      queue: null,
+      async close() {
+        await supervisor.stop();
+        await closeFile(file);
+      },
+    };
   }
   const redis = queueConnection(config, 'strata-api-semaphore');
   try {
@@ -112,11 +136,12 @@ export async function openServerWarehouse(config: StrataConfig, settings: Reader
 
 async function sharedServer(config: StrataConfig, settings: ReaderSettings, dispatcher: StepDispatcher, redis: Redis): Promise<ServerWarehouse> {
   const file = await openFile(config, settings, false);
-  await markInterruptedRuns(file.writer);
+  const supervisor = await superviseServerRuns(config, settings, file.writer, file.writer, false);
   return {
     ...file,
     queue: { dispatcher, duringRun: (work) => work(file.writer) },
     async close() {
+      await supervisor.stop();
       await dispatcher.close();
       await closeFile(file);
       redis.disconnect();
@@ -142,7 +167,6 @@ async function handedOverFile(config: StrataConfig, settings: ReaderSettings, se
   };
 
   let held: { file: OpenFile; permit: Permit } | null = await take();
-  await markInterruptedRuns(held.file.writer);
   /** Settled while the file is away (a run) or being taken back; null when it is here. */
   let away: Promise<unknown> | null = null;
   let inFlight = 0;
@@ -212,11 +236,14 @@ async function handedOverFile(config: StrataConfig, settings: ReaderSettings, se
     copyFromCsv: (table, columns, file, options) => use((f) => f.writer.copyFromCsv(table, columns, file, options)),
     close: async () => undefined,
   };
+  // Later passes go through `writer`, so they wait while the file is away for a run.
+  const supervisor = await superviseServerRuns(config, settings, held.file.writer, writer, false);
   return {
     writer,
     readers,
     queue: { dispatcher, duringRun },
     async close() {
+      await supervisor.stop();
       while (away) await away.catch(() => undefined);
       closed = true;
       if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));

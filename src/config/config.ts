@@ -153,6 +153,16 @@ const configSchema = z
     workerConcurrency: z.coerce.number().int().min(1).max(64).default(2),
     /** A worker that stops renewing its job lock for this long is presumed dead; its job goes to another worker. */
     workerLockMs: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+    /**
+     * A running run whose orchestrator has not refreshed its heartbeat for this long is taken for
+     * dead and marked interrupted by the next orchestrator; heartbeats go every quarter of it.
+     */
+    runHeartbeatExpiryMs: z.coerce
+      .number()
+      .int('must be a whole number of milliseconds')
+      .min(2000, 'must be at least 2000 ms (heartbeats are sent every quarter of it)')
+      .max(86_400_000, 'must be at most 86400000 ms (a day)')
+      .default(60_000),
     /** A job whose worker died this many times is failed instead of handed out again. */
     workerMaxStalls: z.coerce.number().int().min(1).max(100).default(3),
     /** Jobs running at once across all workers, per queue (pull, ingest, silver, gold); absent: no limit beyond the workers'. */
@@ -207,6 +217,7 @@ const ENV_KEYS: Readonly<Record<string, keyof z.infer<typeof configSchema>>> = {
   STRATA_WORKER_CONCURRENCY: 'workerConcurrency',
   STRATA_WORKER_LOCK_MS: 'workerLockMs',
   STRATA_WORKER_MAX_STALLS: 'workerMaxStalls',
+  STRATA_RUN_HEARTBEAT_EXPIRY_MS: 'runHeartbeatExpiryMs',
   STRATA_QUEUE_CONCURRENCY: 'queueConcurrency',
   STRATA_RESOURCE_LIMITS: 'resourceLimits',
 };

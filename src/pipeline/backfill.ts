@@ -114,7 +114,7 @@ async function backfillInOneRun(warehouse: Warehouse, config: StrataConfig, opti
   const command = options.command ?? 'backfill';
   const checksOn = options.checks !== false;
   const runDays = daysBetween(options.from, options.to);
-  const runId = await startRun(warehouse, command);
+  const runId = await startRun(warehouse, command, { expiryMs: config.runHeartbeatExpiryMs });
   const bus = options.bus ?? createEventBus();
   const { publish, log, settled } = runEventLog(warehouse, bus);
   const request: RunRequest = {

@@ -1,5 +1,6 @@
 export { runPipeline, goldIsBuilt, partitionOf, type PipelineOptions, type PipelineResult, type Totals } from './run-pipeline.js';
-export { markInterruptedRuns, listRuns, runSteps, type RunRow, type RunStatus } from './run-store.js';
+export { listRuns, runSteps, type RunRow, type RunStatus } from './run-store.js';
+export { ORCHESTRATOR_ID, markInterruptedRuns, superviseRuns, type RunSupervisor } from './run-ownership.js';
 export { loadGoldModels, buildOrder, type Model } from './model-graph.js';
 export { openProjectWarehouse } from './open-warehouse.js';
 export * from './assets/index.js';

@@ -106,7 +106,7 @@ export async function readState(warehouse: Warehouse, graph: AssetGraph): Promis
 export async function runPipeline(warehouse: Warehouse, config: StrataConfig, options: PipelineOptions): Promise<PipelineResult> {
   const started = performance.now();
   const command = options.command ?? 'run';
-  const runId = await startRun(warehouse, command);
+  const runId = await startRun(warehouse, command, { expiryMs: config.runHeartbeatExpiryMs });
   const bus = options.bus ?? createEventBus();
   const { publish, log, settled } = runEventLog(warehouse, bus);
   const request: RunRequest = {
@@ -272,7 +272,6 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
   const allFilesFailed = failedFiles > 0 && failedFiles === files.length;
   const status: 'succeeded' | 'partial' | 'failed' = error || allFilesFailed ? 'failed' : failedFiles > 0 ? 'partial' : 'succeeded';
   const totals = sumTotals(batches);
-  const warehouseTotals = await totalsOfWarehouse(warehouse);
   const summary = {
     totals,
     files: { loaded: files.filter((f) => f.status === 'loaded').length, skipped: files.filter((f) => f.status === 'skipped').length, failed: failedFiles },
@@ -281,6 +280,8 @@ export async function runPipeline(warehouse: Warehouse, config: StrataConfig, op
   const message = error ? describeError(error) : failedFiles ? `${failedFiles} file(s) could not be loaded` : undefined;
   await log({ kind: 'run_finished', runId, status, error: message ?? null });
   await finishRun(warehouse, runId, status, summary, message);
+  // After finishRun: a failure here must not leave the run recorded as running (and heartbeating).
+  const warehouseTotals = await totalsOfWarehouse(warehouse);
   return { runId, status, durationMs: Math.round(performance.now() - started), files, batches, totals, warehouseTotals, quality, gold, error, pulls };
 }
 

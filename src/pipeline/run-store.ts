@@ -1,6 +1,7 @@
 /** Run history in the warehouse: every run and step, with durations, row counts and outcome. */
 import type { Warehouse } from '../engine/index.js';
 import { newId } from '../shared/index.js';
+import { ORCHESTRATOR_ID, keepRunAlive, letGoOfRun } from './run-ownership.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'interrupted';
 
@@ -15,26 +16,14 @@ export interface StepRecord {
   readonly detail?: unknown;
 }
 
-/** A run left `running` means its process died (one writer per file): mark it so. */
-export async function markInterruptedRuns(warehouse: Warehouse): Promise<number> {
-  // The event log is append-only: an interrupted run gets an event, nothing is rewritten.
-  await warehouse.execute(
-    `INSERT INTO meta.events (run_id, occurred_at, kind, status)
-     SELECT s.run_id, now(), 'run_interrupted', 'interrupted' FROM meta.events s
-     WHERE s.kind = 'run_started'
-       AND NOT EXISTS (SELECT 1 FROM meta.events e WHERE e.run_id = s.run_id AND e.kind IN ('run_finished', 'run_interrupted'))
-     ORDER BY s.event_id`,
-  );
-  const rows = await warehouse.query<{ n: number }>(
-    `UPDATE meta.runs SET status = 'interrupted', finished_at = now(), error = 'the process stopped before the run finished'
-     WHERE status = 'running' RETURNING 1 AS n`,
-  );
-  return rows.length;
-}
-
-export async function startRun(warehouse: Warehouse, command: string): Promise<string> {
+/** Records a new run owned by this process, whose heartbeat it keeps fresh until finishRun (see run-ownership.ts). */
+export async function startRun(warehouse: Warehouse, command: string, ownership: { readonly expiryMs: number }): Promise<string> {
   const runId = newId('run');
-  await warehouse.execute(`INSERT INTO meta.runs (run_id, command, status, started_at) VALUES ($run_id, $command, 'running', now())`, { run_id: runId, command });
+  await warehouse.execute(
+    `INSERT INTO meta.runs (run_id, command, status, started_at, owner_id, heartbeat_at) VALUES ($run_id, $command, 'running', now(), $owner, now())`,
+    { run_id: runId, command, owner: ORCHESTRATOR_ID },
+  );
+  keepRunAlive(warehouse, runId, ownership.expiryMs);
   return runId;
 }
 
@@ -57,11 +46,15 @@ export async function recordStep(warehouse: Warehouse, runId: string, step: Step
 }
 
 export async function finishRun(warehouse: Warehouse, runId: string, status: RunStatus, summary: unknown, error?: string): Promise<void> {
-  await warehouse.execute(
-    `UPDATE meta.runs SET status = $status, finished_at = now(), duration_ms = date_diff('millisecond', started_at, now()),
-       error = $error, summary = $summary::JSON WHERE run_id = $run_id`,
-    { run_id: runId, status, error: error ?? null, summary: JSON.stringify(summary) },
-  );
+  try {
+    await warehouse.execute(
+      `UPDATE meta.runs SET status = $status, finished_at = now(), duration_ms = date_diff('millisecond', started_at, now()),
+         error = $error, summary = $summary::JSON WHERE run_id = $run_id`,
+      { run_id: runId, status, error: error ?? null, summary: JSON.stringify(summary) },
+    );
+  } finally {
+    await letGoOfRun(warehouse, runId);
+  }
 }
 
 export interface RunRow {
@@ -73,12 +66,16 @@ export interface RunRow {
   duration_ms: number | null;
   error: string | null;
   summary: unknown;
+  /** The orchestrator process that started the run (host:pid:random); null for runs from before owners were recorded. */
+  owner_id: string | null;
+  /** When the owner last said the run was alive (while running); a run whose heartbeat expired is marked interrupted. */
+  heartbeat_at: string | null;
 }
 
 export async function listRuns(warehouse: Warehouse, limit = 20): Promise<RunRow[]> {
   return warehouse.query<RunRow>(
     `SELECT run_id, command, status, started_at::VARCHAR AS started_at, finished_at::VARCHAR AS finished_at,
-            duration_ms::DOUBLE AS duration_ms, error, summary
+            duration_ms::DOUBLE AS duration_ms, error, summary, owner_id, heartbeat_at::VARCHAR AS heartbeat_at
      FROM meta.runs ORDER BY started_at DESC LIMIT $limit`,
     { limit },
   );

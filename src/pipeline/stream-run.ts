@@ -43,7 +43,7 @@ export async function runStreamConsumer(
   settings: StreamSettings,
   options: Pick<ConsumeOptions, 'signal' | 'idleExitMs' | 'processEveryMs' | 'onBatch' | 'metrics' | 'onRetry'>,
 ): Promise<StreamRunResult> {
-  const runId = await startRun(warehouse, 'stream consume');
+  const runId = await startRun(warehouse, 'stream consume', { expiryMs: config.runHeartbeatExpiryMs });
   const batches: BatchAccount[] = [];
   let consumer: ConsumeReport | null = null;
   let error: string | null = null;

@@ -65,9 +65,10 @@ describe.each([
       const ready = await worker.waitFor((e) => e.kind === 'worker_ready');
       daemon = startDaemon(dir, { ...env, STRATA_EXECUTION: 'queue', STRATA_SENSOR_SETTLE_MS: '300' });
       expect(await daemon.waitFor((l) => l['event'] === 'daemon_started')).toMatchObject({ execution: 'queue' });
-      // The alert rules are evaluated on either engine.
+      // The alert rules are evaluated on either engine, every SQL rule included.
       const alerted = 'alerts_evaluated';
       await daemon.waitFor((l) => l['event'] === alerted);
+      expect(daemon.lines.filter((l) => l['code'] === 'STRATA_ERR_ALERT_RULE')).toEqual([]);
 
       copyFileSync(path.join(realDataDir, '2010-12-01.csv'), path.join(landing, '2010-12-01.csv'));
       const run = await daemon.waitFor((l) => l['event'] === 'run_finished', 150_000);

@@ -54,6 +54,9 @@ describe('twelve-factor settings', () => {
     expect(() => api?.load({ STRATA_API_PORT: '65536' })).toThrow(/invalid setting STRATA_API_PORT: /);
     expect(() => api?.load({ STRATA_API_RATE_LIMIT_MAX: '1.5' })).toThrow(/invalid setting STRATA_API_RATE_LIMIT_MAX: /);
     expect(() => core?.load({ STRATA_DUCKDB_MEMORY_LIMIT: '2 parsecs' })).toThrow(/invalid setting STRATA_DUCKDB_MEMORY_LIMIT: /);
+    expect(() => core?.load({ STRATA_RUN_HEARTBEAT_EXPIRY_MS: '500' })).toThrow(/^invalid setting STRATA_RUN_HEARTBEAT_EXPIRY_MS: must be at least 2000 ms \(heartbeats are sent every quarter of it\)$/);
+    expect(() => core?.load({ STRATA_RUN_HEARTBEAT_EXPIRY_MS: '2500.5' })).toThrow(/^invalid setting STRATA_RUN_HEARTBEAT_EXPIRY_MS: must be a whole number of milliseconds$/);
+    expect(core?.load({ STRATA_RUN_HEARTBEAT_EXPIRY_MS: '90000' })).toMatchObject({ runHeartbeatExpiryMs: 90_000 });
   });
 
   it('reads booleans strictly: true/false/1/0 in any case, nothing else', () => {

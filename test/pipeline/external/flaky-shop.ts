@@ -1,12 +1,19 @@
 /**
  * A real HTTP server (node:http on an ephemeral port) that serves transactions page by page, by
  * cursor or by Link header, and misbehaves on purpose when told: 500s, 429 with Retry-After,
- * pages that never answer, slow pages. It records every request it sees.
+ * pages that never answer, slow pages, pages held until the test lets them go. It records every
+ * request it sees.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Fault = { readonly status: number; readonly retryAfter?: string } | { readonly hangMs: number } | { readonly delayMs: number } | { readonly body: string };
+export type Fault =
+  | { readonly status: number; readonly retryAfter?: string }
+  | { readonly hangMs: number }
+  | { readonly delayMs: number }
+  | { readonly body: string }
+  /** Answered once `until` settles: a client held mid-pull for as long as the test needs. */
+  | { readonly until: Promise<void> };
 
 export interface SeenRequest {
   readonly path: string;
@@ -79,6 +86,8 @@ export async function startFlakyShop(data: Readonly<Record<string, readonly Reco
     } else if ('hangMs' in fault) {
       const timer = setTimeout(answer, fault.hangMs);
       res.on('close', () => clearTimeout(timer));
+    } else if ('until' in fault) {
+      void fault.until.then(() => (res.destroyed ? undefined : answer()));
     } else {
       setTimeout(answer, fault.delayMs);
     }

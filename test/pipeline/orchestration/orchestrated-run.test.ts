@@ -130,7 +130,8 @@ describe('run history', () => {
       { detail: JSON.stringify({ command: 'run', inputs: [run.dir], dateOrder: null, forceGold: true, ingestOnly: false, checks: true, retryOf: null }) },
     );
     expect((await listRunHistory(run.warehouse))[0]).toMatchObject({ run_id: 'run_dead', status: 'running' });
-    await markInterruptedRuns(run.warehouse);
+    // No owner in meta.runs (a run from before owners were recorded): dead whatever the expiry.
+    expect(await markInterruptedRuns(run.warehouse, { expiryMs: 3_600_000 })).toBe(0);
     expect((await listRunHistory(run.warehouse))[0]).toMatchObject({ run_id: 'run_dead', status: 'interrupted' });
 
     const retried = await retryRun(run.warehouse, config(), 'run_dead');
@@ -138,6 +139,25 @@ describe('run history', () => {
     expect(retried.gold?.models).toHaveLength(15);
     const [latest] = await listRunHistory(run.warehouse, 1);
     expect(latest).toMatchObject({ run_id: retried.runId, command: 'run (retry)', retry_of: 'run_dead', status: 'succeeded' });
+  });
+
+  it('marks interrupted only runs whose heartbeat expired or that have no owner; a fresh heartbeat keeps its run', async () => {
+    await run.warehouse.execute(
+      `INSERT INTO meta.runs (run_id, command, status, started_at, owner_id, heartbeat_at) VALUES
+         ('run_alive', 'run', 'running', now(), 'host-a:101:aaaaaa', now() - INTERVAL 5 SECOND),
+         ('run_expired', 'run', 'running', now(), 'host-b:202:bbbbbb', now() - INTERVAL 90 SECOND),
+         ('run_ownerless', 'run', 'running', now(), NULL, NULL)`,
+    );
+    const statuses = async (): Promise<Record<string, string>> =>
+      Object.fromEntries(
+        (await run.warehouse.query<{ run_id: string; status: string }>(`SELECT run_id, status FROM meta.runs WHERE run_id IN ('run_alive', 'run_expired', 'run_ownerless')`)).map((r) => [r.run_id, r.status]),
+      );
+    expect(await markInterruptedRuns(run.warehouse, { expiryMs: 60_000 })).toBe(2);
+    expect(await statuses()).toEqual({ run_alive: 'running', run_expired: 'interrupted', run_ownerless: 'interrupted' });
+    // Marking again finds nothing new; 0 (a process holding the file alone) takes the live-looking one too.
+    expect(await markInterruptedRuns(run.warehouse, { expiryMs: 60_000 })).toBe(0);
+    expect(await markInterruptedRuns(run.warehouse, { expiryMs: 0 })).toBe(1);
+    expect((await statuses())['run_alive']).toBe('interrupted');
   });
 
   it('refuses to show or retry a run it does not know', async () => {

@@ -78,10 +78,15 @@ export function register(program: Command): void {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
       };
+      // Runs of another orchestrator that died while this daemon lives (a shared warehouse) are found later.
+      const supervision = {
+        onInterrupted: (runs: number) => logger.warn({ event: 'runs_interrupted', runs }, `${runs} run(s) of an orchestrator that stopped had been left running; marked interrupted`),
+        onError: (error: unknown) => logger.error({ event: 'runs_supervision_failed', error: describeError(error) }, 'looking for interrupted runs failed'),
+      };
       if (config.execution === 'queue') {
-        await withQueuedRun(config, ({ warehouse, dispatcher, interruptedRuns }) => serve(warehouse, interruptedRuns, dispatcher));
+        await withQueuedRun(config, ({ warehouse, dispatcher, interruptedRuns }) => serve(warehouse, interruptedRuns, dispatcher), supervision);
       } else {
-        const { warehouse, interruptedRuns } = await openProjectWarehouse(config);
+        const { warehouse, interruptedRuns } = await openProjectWarehouse(config, supervision);
         try {
           await serve(warehouse, interruptedRuns);
         } finally {

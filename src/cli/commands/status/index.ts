@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
-import { listRuns, runSteps } from '../../../pipeline/index.js';
+import { listRuns, runSteps, type RunRow } from '../../../pipeline/index.js';
 import { contextOf, withReadOnlyWarehouse } from '../../context.js';
 import { formatNumber, table } from '../../output.js';
+
+/** A running run is only as alive as its owner's last heartbeat: say whose it is and when that was. */
+const ownerNote = (run: RunRow): string => (run.status === 'running' && run.owner_id ? `, owned by ${run.owner_id} (last heartbeat ${run.heartbeat_at})` : '');
 
 export function register(program: Command): void {
   program
@@ -25,9 +28,9 @@ export function register(program: Command): void {
       ctx.out.result(status, () => {
         const run = status.latest_run;
         return [
-          run ? `latest run ${run.run_id} (${run.command}): ${run.status}, started ${run.started_at}, ${run.duration_ms ?? '?'} ms${run.error ? `, ${run.error}` : ''}` : 'no runs yet',
+          run ? `latest run ${run.run_id} (${run.command}): ${run.status}, started ${run.started_at}, ${run.duration_ms ?? '?'} ms${run.error ? `, ${run.error}` : ''}${ownerNote(run)}` : 'no runs yet',
           table(['step', 'status', 'ms', 'rows in', 'rows out', 'error'], status.steps.map((s) => [s['step'], s['status'], s['duration_ms'], formatNumber(s['rows_in']), formatNumber(s['rows_out']), s['error']])),
-          table(['run', 'command', 'status', 'started', 'ms'], status.runs.map((r) => [r.run_id, r.command, r.status, r.started_at, r.duration_ms])),
+          table(['run', 'command', 'status', 'started', 'ms', 'owner'], status.runs.map((r) => [r.run_id, r.command, r.status, r.started_at, r.duration_ms, r.status === 'running' ? r.owner_id : null])),
           `layers: ${Object.entries(status.layers ?? {}).map(([k, v]) => `${k} ${formatNumber(v)}`).join(', ')}`,
         ].join('\n');
       });
