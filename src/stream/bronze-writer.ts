@@ -28,7 +28,7 @@ export interface WriteOptions {
 }
 
 /** Staging table of one micro-batch, filled with the appender (columns in this order). */
-const STAGE_COLUMNS = `seq BIGINT, event_id VARCHAR, deliveries INTEGER, published_ms BIGINT, ${EVENT_FIELDS.map((f) => `${f} VARCHAR`).join(', ')}, parse_error VARCHAR, raw_line VARCHAR`;
+const STAGE_COLUMNS = `seq BIGINT, event_id VARCHAR, later_copy BOOLEAN, deliveries INTEGER, published_ms BIGINT, ${EVENT_FIELDS.map((f) => `${f} VARCHAR`).join(', ')}, parse_error VARCHAR, raw_line VARCHAR`;
 
 /** Same formula as file ingest, so a row sent as an event hashes like the file line it came from. */
 const ROW_HASH = `CASE WHEN parse_error IS NULL
@@ -41,12 +41,23 @@ export async function writeMicroBatch(warehouse: Warehouse, batch: readonly Inco
   // as a redelivery of a settled message (the first copy settles it, in this transaction).
   const messages = uniqueBySeq(batch);
   const copies = batch.length - messages.length;
+  // An event id carried twice in the batch (re-published under another sequence) is loaded once,
+  // from its lowest sequence: decided here with a map, where a window over the staged rows
+  // partitioned by event id was most of the statement that sorts out the fates.
+  const firstSeq = new Map<string, number>();
+  for (const m of messages) {
+    const seen = firstSeq.get(m.eventId);
+    if (seen === undefined || m.seq < seen) firstSeq.set(m.eventId, m.seq);
+  }
   const nulls = EVENT_FIELDS.map(() => null);
-  const rows = messages.map((m): AppendValue[] =>
-    m.content.kind === 'event'
-      ? [m.seq, m.eventId, m.deliveries, m.publishedAtMs, ...EVENT_FIELDS.map((f) => (m.content as { fields: Record<string, string | null> }).fields[f] ?? null), null, null]
-      : [m.seq, m.eventId, m.deliveries, m.publishedAtMs, ...nulls, m.content.reason, m.content.raw],
-  );
+  const rows = messages.map((m): AppendValue[] => {
+    const head = [m.seq, m.eventId, firstSeq.get(m.eventId) === m.seq ? 0 : 1, m.deliveries, m.publishedAtMs];
+    if (m.content.kind === 'event') {
+      const f = m.content.fields;
+      return [...head, ...EVENT_FIELDS.map((name) => f[name] ?? null), null, null];
+    }
+    return [...head, ...nulls, m.content.reason, m.content.raw];
+  });
   return warehouse.transaction(async (tx) => {
     // The rows go in through the appender (no JSON round trip); the table is temporary, so only the
     // statements below, inside this transaction, copy them anywhere that lasts.
@@ -61,7 +72,7 @@ export async function writeMicroBatch(warehouse: Warehouse, batch: readonly Inco
        )
        SELECT i.*,
               CASE WHEN s.stream_seq IS NOT NULL THEN 'settled'
-                   WHEN a.event_id IS NOT NULL OR row_number() OVER (PARTITION BY i.event_id ORDER BY i.seq) > 1 THEN 'duplicate'
+                   WHEN a.event_id IS NOT NULL OR i.later_copy THEN 'duplicate'
                    ELSE 'new' END AS fate
        FROM incoming i
        LEFT JOIN (SELECT stream_seq FROM stream.messages
@@ -72,12 +83,20 @@ export async function writeMicroBatch(warehouse: Warehouse, batch: readonly Inco
       { stream: options.stream },
     );
     // Only counts and the new dead letters come back to JavaScript, not a row per message.
-    const [counts] = await tx.query<{ fresh: number; duplicates: number; settled: number; dead: readonly string[] | null; seqs: readonly string[] | null }>(
+    // With them the new rows' date spellings, for the batch's date order (the rule file ingest applies to a file).
+    const [counts] = await tx.query<BatchCounts>(
       `SELECT count(*) FILTER (WHERE fate = 'new')::INTEGER AS fresh, count(*) FILTER (WHERE fate = 'duplicate')::INTEGER AS duplicates,
               count(*) FILTER (WHERE fate = 'settled')::INTEGER AS settled,
               list(seq::VARCHAR ORDER BY seq) FILTER (WHERE fate = 'new' AND parse_error IS NOT NULL) AS dead,
-              list(seq::VARCHAR ORDER BY seq) FILTER (WHERE fate = 'new') AS seqs
-       FROM _stream_in`,
+              list(seq::VARCHAR ORDER BY seq) FILTER (WHERE fate = 'new') AS seqs,
+              count(*) FILTER (WHERE fate = 'new' AND is_iso)::INTEGER AS iso,
+              count(*) FILTER (WHERE fate = 'new' AND NOT is_iso AND TRY_CAST(second AS INTEGER) IS NOT NULL)::INTEGER AS short,
+              max(TRY_CAST(first AS INTEGER)) FILTER (WHERE fate = 'new' AND NOT is_iso) AS max_first,
+              max(TRY_CAST(second AS INTEGER)) FILTER (WHERE fate = 'new' AND NOT is_iso) AS max_second
+       FROM (SELECT fate, seq, parse_error, is_iso,
+                    CASE WHEN NOT is_iso THEN split_part(translate(trim(invoice_date), '.-', '//'), '/', 1) END AS first,
+                    CASE WHEN NOT is_iso THEN split_part(translate(trim(invoice_date), '.-', '//'), '/', 2) END AS second
+             FROM (SELECT fate, seq, parse_error, invoice_date, coalesce(ltrim(invoice_date) LIKE '____-%', false) AS is_iso FROM _stream_in))`,
     );
     const fresh = counts?.fresh ?? 0;
     const duplicates = counts?.duplicates ?? 0;
@@ -93,7 +112,7 @@ export async function writeMicroBatch(warehouse: Warehouse, batch: readonly Inco
     if (fresh > 0) {
       const freshMessages = (counts?.seqs ?? []).map((seq) => bySeq.get(Number(seq))!);
       batchId = batchIdFor(options.stream, freshMessages.map((m) => m.seq));
-      await insertRows(tx, batchId, freshMessages, letters.length, options);
+      await insertRows(tx, batchId, freshMessages, letters.length, counts!, options);
       window = await updateWindows(tx, options.stream, options.allowedLatenessMs, options.defaultDateOrder);
     }
     await tx.execute(
@@ -130,22 +149,24 @@ function batchIdFor(stream: string, seqs: readonly number[]): string {
   return `s_${createHash('sha256').update(`${stream}:${seqs.join(',')}`).digest('hex').slice(0, 20)}`;
 }
 
-async function insertRows(tx: WarehouseSession, batchId: string, fresh: readonly IncomingMessage[], unparseable: number, options: WriteOptions): Promise<void> {
+interface BatchCounts {
+  readonly fresh: number;
+  readonly duplicates: number;
+  readonly settled: number;
+  readonly dead: readonly string[] | null;
+  readonly seqs: readonly string[] | null;
+  readonly iso: number;
+  readonly short: number;
+  readonly max_first: number | null;
+  readonly max_second: number | null;
+}
+
+async function insertRows(tx: WarehouseSession, batchId: string, fresh: readonly IncomingMessage[], unparseable: number, dates: BatchCounts, options: WriteOptions): Promise<void> {
   await tx.execute(
     `INSERT INTO bronze.transactions_raw
      SELECT ${EVENT_FIELDS.join(', ')}, NULL::JSON, parse_error, raw_line, $batch_id, 'stream', $file, seq, now(), ${ROW_HASH}
      FROM _stream_in WHERE fate = 'new' ORDER BY seq`,
     { batch_id: batchId, file: options.sourceName },
-  );
-  const [dates] = await tx.query<{ iso: number; short: number; max_first: number | null; max_second: number | null }>(
-    `SELECT count(*) FILTER (WHERE is_iso)::INTEGER AS iso,
-            count(*) FILTER (WHERE NOT is_iso AND TRY_CAST(second AS INTEGER) IS NOT NULL)::INTEGER AS short,
-            max(TRY_CAST(first AS INTEGER)) FILTER (WHERE NOT is_iso) AS max_first,
-            max(TRY_CAST(second AS INTEGER)) FILTER (WHERE NOT is_iso) AS max_second
-     FROM (SELECT is_iso,
-                  CASE WHEN NOT is_iso THEN split_part(translate(trim(invoice_date), '.-', '//'), '/', 1) END AS first,
-                  CASE WHEN NOT is_iso THEN split_part(translate(trim(invoice_date), '.-', '//'), '/', 2) END AS second
-           FROM (SELECT invoice_date, coalesce(ltrim(invoice_date) LIKE '____-%', false) AS is_iso FROM _stream_in WHERE fate = 'new'))`,
   );
   const order = decideDateOrder(dates, options.defaultDateOrder);
   const hash = createHash('sha256');
