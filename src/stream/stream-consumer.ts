@@ -204,8 +204,10 @@ export async function consumeStream(warehouse: Warehouse, settings: StreamSettin
         const committedAt = Date.now();
         for (const d of fetched) d.msg.ack();
         inFlight = [];
-        // Acks are buffered while disconnected; one lost is a redelivery the writer recognises.
-        await nc.flush().catch(() => undefined);
+        // Acks are buffered while disconnected; one lost is a redelivery the writer recognises. The
+        // next micro-batch does not wait for the server to confirm them (a round trip behind
+        // thousands of acks): nothing it writes depends on them.
+        void nc.flush().catch(() => undefined);
         for (const m of incoming) {
           latency.add(committedAt - m.publishedAtMs);
           firstPublishedMs = Math.min(firstPublishedMs, m.publishedAtMs);
