@@ -107,7 +107,7 @@ const configSchema = z
     streamSubject: z.string().regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/).default('retail.transactions'),
     streamDurable: z.string().regex(/^[A-Za-z0-9_-]+$/).default('strata-bronze'),
     /** Most messages per micro-batch (one bronze transaction); twice this may be unacknowledged at once. */
-    streamBatchSize: z.coerce.number().int().min(1).max(100_000).default(5000),
+    streamBatchSize: z.coerce.number().int().min(1).max(100_000).default(20_000),
     /** A message delivered more often than this is dead-lettered. */
     streamMaxDeliveries: z.coerce.number().int().min(1).max(1000).default(5),
     /** How long the broker waits for an acknowledgement before redelivering. */

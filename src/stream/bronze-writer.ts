@@ -5,7 +5,6 @@
  * are recognised against stream.messages inside the same transaction, so bronze holds each
  * published event exactly once whatever the broker redelivers.
  */
-import { createHash } from 'node:crypto';
 import type { AppendValue, Warehouse, WarehouseSession } from '../engine/index.js';
 import type { DeadLetter, IncomingMessage, MicroBatchResult } from './micro-batch.js';
 import { updateWindows, type WindowUpdate } from './speed-layer.js';
@@ -28,7 +27,7 @@ export interface WriteOptions {
 }
 
 /** Staging table of one micro-batch, filled with the appender (columns in this order). */
-const STAGE_COLUMNS = `seq BIGINT, event_id VARCHAR, deliveries INTEGER, published_ms BIGINT, ${EVENT_FIELDS.map((f) => `${f} VARCHAR`).join(', ')}, parse_error VARCHAR, raw_line VARCHAR`;
+const STAGE_COLUMNS = `idx INTEGER, seq BIGINT, event_id VARCHAR, later_copy BOOLEAN, deliveries INTEGER, published_ms BIGINT, bytes BIGINT, ${EVENT_FIELDS.map((f) => `${f} VARCHAR`).join(', ')}, parse_error VARCHAR, raw_line VARCHAR`;
 
 /** Same formula as file ingest, so a row sent as an event hashes like the file line it came from. */
 const ROW_HASH = `CASE WHEN parse_error IS NULL
@@ -41,12 +40,23 @@ export async function writeMicroBatch(warehouse: Warehouse, batch: readonly Inco
   // as a redelivery of a settled message (the first copy settles it, in this transaction).
   const messages = uniqueBySeq(batch);
   const copies = batch.length - messages.length;
+  // An event id carried twice in the batch (re-published under another sequence) is loaded once,
+  // from its lowest sequence: decided here with a map, where a window over the staged rows
+  // partitioned by event id was most of the statement that sorts out the fates.
+  const firstSeq = new Map<string, number>();
+  for (const m of messages) {
+    const seen = firstSeq.get(m.eventId);
+    if (seen === undefined || m.seq < seen) firstSeq.set(m.eventId, m.seq);
+  }
   const nulls = EVENT_FIELDS.map(() => null);
-  const rows = messages.map((m): AppendValue[] =>
-    m.content.kind === 'event'
-      ? [m.seq, m.eventId, m.deliveries, m.publishedAtMs, ...EVENT_FIELDS.map((f) => (m.content as { fields: Record<string, string | null> }).fields[f] ?? null), null, null]
-      : [m.seq, m.eventId, m.deliveries, m.publishedAtMs, ...nulls, m.content.reason, m.content.raw],
-  );
+  const rows = messages.map((m, idx): AppendValue[] => {
+    const head = [idx, m.seq, m.eventId, firstSeq.get(m.eventId) === m.seq ? 0 : 1, m.deliveries, m.publishedAtMs, m.payloadBytes];
+    if (m.content.kind === 'event') {
+      const f = m.content.fields;
+      return [...head, ...EVENT_FIELDS.map((name) => f[name] ?? null), null, null];
+    }
+    return [...head, ...nulls, m.content.reason, m.content.raw];
+  });
   return warehouse.transaction(async (tx) => {
     // The rows go in through the appender (no JSON round trip); the table is temporary, so only the
     // statements below, inside this transaction, copy them anywhere that lasts.
@@ -61,7 +71,7 @@ export async function writeMicroBatch(warehouse: Warehouse, batch: readonly Inco
        )
        SELECT i.*,
               CASE WHEN s.stream_seq IS NOT NULL THEN 'settled'
-                   WHEN a.event_id IS NOT NULL OR row_number() OVER (PARTITION BY i.event_id ORDER BY i.seq) > 1 THEN 'duplicate'
+                   WHEN a.event_id IS NOT NULL OR i.later_copy THEN 'duplicate'
                    ELSE 'new' END AS fate
        FROM incoming i
        LEFT JOIN (SELECT stream_seq FROM stream.messages
@@ -71,19 +81,30 @@ export async function writeMicroBatch(warehouse: Warehouse, batch: readonly Inco
        LEFT JOIN applied_events a ON a.event_id = i.event_id`,
       { stream: options.stream },
     );
-    // Only counts and the new dead letters come back to JavaScript, not a row per message.
-    const [counts] = await tx.query<{ fresh: number; duplicates: number; settled: number; dead: readonly string[] | null; seqs: readonly string[] | null }>(
+    // Only counts, the batch's identity and the new dead letters come back to JavaScript, not a row per message.
+    // With them the new rows' date spellings, for the batch's date order (the rule file ingest applies to a file).
+    const [counts] = await tx.query<BatchCounts>(
       `SELECT count(*) FILTER (WHERE fate = 'new')::INTEGER AS fresh, count(*) FILTER (WHERE fate = 'duplicate')::INTEGER AS duplicates,
               count(*) FILTER (WHERE fate = 'settled')::INTEGER AS settled,
-              list(seq::VARCHAR ORDER BY seq) FILTER (WHERE fate = 'new' AND parse_error IS NOT NULL) AS dead,
-              list(seq::VARCHAR ORDER BY seq) FILTER (WHERE fate = 'new') AS seqs
-       FROM _stream_in`,
+              list(idx ORDER BY seq) FILTER (WHERE fate = 'new' AND parse_error IS NOT NULL) AS dead,
+              -- stable for a given set of sequences, so the batch id is the same on every machine and retry
+              's_' || left(sha256($stream || ':' || string_agg(seq::VARCHAR, ',' ORDER BY seq) FILTER (WHERE fate = 'new')), 20) AS batch_id,
+              sha256(string_agg(seq::VARCHAR || ':' || event_id || chr(10), '' ORDER BY seq) FILTER (WHERE fate = 'new')) AS content_hash,
+              (sum(bytes) FILTER (WHERE fate = 'new'))::VARCHAR AS bytes,
+              count(*) FILTER (WHERE fate = 'new' AND is_iso)::INTEGER AS iso,
+              count(*) FILTER (WHERE fate = 'new' AND NOT is_iso AND TRY_CAST(second AS INTEGER) IS NOT NULL)::INTEGER AS short,
+              max(TRY_CAST(first AS INTEGER)) FILTER (WHERE fate = 'new' AND NOT is_iso) AS max_first,
+              max(TRY_CAST(second AS INTEGER)) FILTER (WHERE fate = 'new' AND NOT is_iso) AS max_second
+       FROM (SELECT fate, idx, seq, event_id, bytes, parse_error, is_iso,
+                    CASE WHEN NOT is_iso THEN split_part(translate(trim(invoice_date), '.-', '//'), '/', 1) END AS first,
+                    CASE WHEN NOT is_iso THEN split_part(translate(trim(invoice_date), '.-', '//'), '/', 2) END AS second
+             FROM (SELECT fate, idx, seq, event_id, bytes, parse_error, invoice_date, coalesce(ltrim(invoice_date) LIKE '____-%', false) AS is_iso FROM _stream_in))`,
+      { stream: options.stream },
     );
     const fresh = counts?.fresh ?? 0;
     const duplicates = counts?.duplicates ?? 0;
-    const bySeq = new Map(messages.map((m) => [m.seq, m]));
-    const letters: DeadLetter[] = (counts?.dead ?? []).map((seq) => {
-      const m = bySeq.get(Number(seq))!;
+    const letters: DeadLetter[] = (counts?.dead ?? []).map((idx) => {
+      const m = messages[idx]!;
       const content = m.content as Extract<IncomingMessage['content'], { kind: 'dead_letter' }>;
       return { seq: m.seq, eventId: m.eventId, reason: content.reason, payload: content.payload, deliveries: m.deliveries };
     });
@@ -91,9 +112,8 @@ export async function writeMicroBatch(warehouse: Warehouse, batch: readonly Inco
     let batchId: string | null = null;
     let window: WindowUpdate | null = null;
     if (fresh > 0) {
-      const freshMessages = (counts?.seqs ?? []).map((seq) => bySeq.get(Number(seq))!);
-      batchId = batchIdFor(options.stream, freshMessages.map((m) => m.seq));
-      await insertRows(tx, batchId, freshMessages, letters.length, options);
+      batchId = counts!.batch_id;
+      await insertRows(tx, counts!, letters.length, options);
       window = await updateWindows(tx, options.stream, options.allowedLatenessMs, options.defaultDateOrder);
     }
     await tx.execute(
@@ -125,31 +145,29 @@ function uniqueBySeq(batch: readonly IncomingMessage[]): readonly IncomingMessag
   return unique ?? batch;
 }
 
-/** Stable for a given set of sequences, so the batch id is the same on every machine and retry. */
-function batchIdFor(stream: string, seqs: readonly number[]): string {
-  return `s_${createHash('sha256').update(`${stream}:${seqs.join(',')}`).digest('hex').slice(0, 20)}`;
+interface BatchCounts {
+  readonly fresh: number;
+  readonly duplicates: number;
+  readonly settled: number;
+  /** Places in the batch of the new dead letters. */
+  readonly dead: readonly number[] | null;
+  readonly batch_id: string;
+  readonly content_hash: string;
+  readonly bytes: string;
+  readonly iso: number;
+  readonly short: number;
+  readonly max_first: number | null;
+  readonly max_second: number | null;
 }
 
-async function insertRows(tx: WarehouseSession, batchId: string, fresh: readonly IncomingMessage[], unparseable: number, options: WriteOptions): Promise<void> {
+async function insertRows(tx: WarehouseSession, batch: BatchCounts, unparseable: number, options: WriteOptions): Promise<void> {
   await tx.execute(
     `INSERT INTO bronze.transactions_raw
      SELECT ${EVENT_FIELDS.join(', ')}, NULL::JSON, parse_error, raw_line, $batch_id, 'stream', $file, seq, now(), ${ROW_HASH}
-     FROM _stream_in WHERE fate = 'new' ORDER BY seq`,
-    { batch_id: batchId, file: options.sourceName },
+     FROM _stream_in WHERE fate = 'new'`,
+    { batch_id: batch.batch_id, file: options.sourceName },
   );
-  const [dates] = await tx.query<{ iso: number; short: number; max_first: number | null; max_second: number | null }>(
-    `SELECT count(*) FILTER (WHERE is_iso)::INTEGER AS iso,
-            count(*) FILTER (WHERE NOT is_iso AND TRY_CAST(second AS INTEGER) IS NOT NULL)::INTEGER AS short,
-            max(TRY_CAST(first AS INTEGER)) FILTER (WHERE NOT is_iso) AS max_first,
-            max(TRY_CAST(second AS INTEGER)) FILTER (WHERE NOT is_iso) AS max_second
-     FROM (SELECT is_iso,
-                  CASE WHEN NOT is_iso THEN split_part(translate(trim(invoice_date), '.-', '//'), '/', 1) END AS first,
-                  CASE WHEN NOT is_iso THEN split_part(translate(trim(invoice_date), '.-', '//'), '/', 2) END AS second
-           FROM (SELECT invoice_date, coalesce(ltrim(invoice_date) LIKE '____-%', false) AS is_iso FROM _stream_in WHERE fate = 'new'))`,
-  );
-  const order = decideDateOrder(dates, options.defaultDateOrder);
-  const hash = createHash('sha256');
-  for (const m of fresh) hash.update(`${m.seq}:${m.eventId}\n`);
+  const order = decideDateOrder(batch, options.defaultDateOrder);
   await tx.execute(
     `INSERT INTO bronze.batches
        (batch_id, run_id, source, file_path, file_name, content_hash, bytes, encoding, delimiter, header, column_map, schema_drift,
@@ -157,17 +175,17 @@ async function insertRows(tx: WarehouseSession, batchId: string, fresh: readonly
      VALUES ($batch_id, $run_id, 'stream', $file, $subject, $hash, $bytes::BIGINT, 'utf-8', '', $header::JSON, $map::JSON, '[]'::JSON,
              $order, $order_source, $rows::BIGINT, 0, $rows::BIGINT, $unparseable::BIGINT, 'loaded', now())`,
     {
-      batch_id: batchId,
+      batch_id: batch.batch_id,
       run_id: options.runId,
       file: options.sourceName,
       subject: options.subject,
-      hash: hash.digest('hex'),
-      bytes: String(fresh.reduce((s, m) => s + m.payloadBytes, 0)),
+      hash: batch.content_hash,
+      bytes: batch.bytes,
       header: JSON.stringify(['event_id', ...EVENT_FIELDS]),
       map: JSON.stringify(Object.fromEntries(EVENT_FIELDS.map((f) => [f, f]))),
       order: order.order,
       order_source: order.how,
-      rows: String(fresh.length),
+      rows: String(batch.fresh),
       unparseable: String(unparseable),
     },
   );

@@ -60,24 +60,42 @@ export interface ConsumeReport {
   readonly firstBatchAt: string | null;
 }
 
+/** A delivered message and what the writer needs of it. */
+interface Delivered {
+  readonly msg: JsMsg;
+  readonly incoming: IncomingMessage;
+}
+
 export function toIncoming(msg: JsMsg, settings: StreamSettings): IncomingMessage {
   const seq = msg.info.streamSequence;
-  const base = {
+  return toIncomingRaw({
     seq,
     deliveries: msg.info.deliveryCount,
     publishedAtMs: Math.floor(msg.info.timestampNanos / 1_000_000),
-    payloadBytes: msg.data.byteLength,
-  };
-  // Headers are decoded only for dead letters: an event carries its own id, and decoding every
-  // message's headers cost about a tenth of the consumer's JavaScript time.
-  const headerId = (): string => msg.headers?.get('Nats-Msg-Id') || `seq:${settings.stream}:${seq}`;
-  const raw = (): string => new TextDecoder().decode(msg.data).slice(0, 10_000);
-  if (msg.info.deliveryCount > settings.maxDeliveries) {
-    return { ...base, eventId: headerId(), content: { kind: 'dead_letter', reason: `not settled after ${settings.maxDeliveries} deliveries`, raw: raw(), payload: msg.data } };
-  }
-  const parsed = parseEvent(msg.data);
-  if (parsed.kind === 'poison') return { ...base, eventId: headerId(), content: { kind: 'dead_letter', reason: `poison message: ${parsed.reason}`, raw: raw(), payload: msg.data } };
-  return { ...base, eventId: parsed.event.event_id, content: { kind: 'event', fields: parsed.event.fields } };
+    data: msg.data,
+    // Headers are decoded only for dead letters: an event carries its own id, and decoding every
+    // message's headers cost about a tenth of the consumer's JavaScript time.
+    headerId: () => msg.headers?.get('Nats-Msg-Id') || `seq:${settings.stream}:${seq}`,
+  }, settings.maxDeliveries);
+}
+
+/** A delivered message as the writer needs it, from its parts (the broker's message or a profile's). */
+export function toIncomingRaw(
+  m: { readonly seq: number; readonly deliveries: number; readonly publishedAtMs: number; readonly data: Uint8Array; readonly headerId: () => string },
+  maxDeliveries: number,
+): IncomingMessage {
+  // Object literals, not spreads of a common part: this runs once per message and its garbage is
+  // a good part of the consumer's collection time.
+  const { seq, deliveries, publishedAtMs, data } = m;
+  if (deliveries > maxDeliveries) return deadLetter(m, `not settled after ${maxDeliveries} deliveries`);
+  const parsed = parseEvent(data);
+  if (parsed.kind === 'poison') return deadLetter(m, `poison message: ${parsed.reason}`);
+  return { seq, deliveries, publishedAtMs, payloadBytes: data.byteLength, eventId: parsed.event.event_id, content: { kind: 'event', fields: parsed.event.fields } };
+}
+
+function deadLetter(m: Parameters<typeof toIncomingRaw>[0], reason: string): IncomingMessage {
+  const raw = new TextDecoder().decode(m.data).slice(0, 10_000);
+  return { seq: m.seq, deliveries: m.deliveries, publishedAtMs: m.publishedAtMs, payloadBytes: m.data.byteLength, eventId: m.headerId(), content: { kind: 'dead_letter', reason, raw, payload: m.data } };
 }
 
 export async function consumeStream(warehouse: Warehouse, settings: StreamSettings, options: ConsumeOptions): Promise<ConsumeReport> {
@@ -123,7 +141,9 @@ export async function consumeStream(warehouse: Warehouse, settings: StreamSettin
     // The server's max_ack_pending (two batches) bounds what is in flight.
     // Keyed by stream sequence: a message JetStream redelivers while an earlier copy is still
     // buffered replaces that copy, so no micro-batch carries one sequence twice.
-    const buffer = new MessageBuffer<JsMsg>(settings.batchSize, settings.lingerMs, (m) => m.info.streamSequence);
+    // Each message is parsed as it arrives, while the micro-batch before it is in the engine, so
+    // the parse is off the path from one commit to the next.
+    const buffer = new MessageBuffer<Delivered>(settings.batchSize, settings.lingerMs, (d) => d.msg.info.streamSequence);
     // Messages delivered but not yet acknowledged wait here (the next micro-batch while this one
     // commits, or while quality and silver run) longer than ack_wait on a busy machine. Without a
     // word to the server it redelivers them meanwhile: each redelivery counts towards
@@ -131,10 +151,10 @@ export async function consumeStream(warehouse: Warehouse, settings: StreamSettin
     // consumer) and lands in the buffer as a second copy. So every held message is reported as
     // still in progress (+WPI) well inside ack_wait; only a consumer that died, or hangs past its
     // retries, lets them go back to the server.
-    let inFlight: readonly JsMsg[] = [];
+    let inFlight: readonly Delivered[] = [];
     const keepAlive = setInterval(() => {
-      for (const m of inFlight) m.working();
-      for (const m of buffer.held()) m.working();
+      for (const d of inFlight) d.msg.working();
+      for (const d of buffer.held()) d.msg.working();
     }, Math.max(50, Math.floor(settings.ackWaitMs / 3)));
     keepAlive.unref();
     let subscription: ConsumerMessages | null = null;
@@ -144,7 +164,7 @@ export async function consumeStream(warehouse: Warehouse, settings: StreamSettin
     // a crash to one lost delivery per message instead of one per ack_wait until the pull expires.
     const pullExpiresMs = Math.min(5000, Math.max(1000, Math.floor(settings.ackWaitMs / 2)));
     const subscribe = async (): Promise<void> => {
-      const messages = await consumer.consume({ max_messages: settings.batchSize, expires: pullExpiresMs, callback: (msg) => buffer.push(msg) });
+      const messages = await consumer.consume({ max_messages: settings.batchSize, expires: pullExpiresMs, callback: (msg) => buffer.push({ msg, incoming: toIncoming(msg, settings) }) });
       subscription = messages;
       // consume() recovers from reconnects and missed heartbeats itself; if it ends anyway the loop subscribes again.
       void messages.closed().then(
@@ -174,7 +194,7 @@ export async function consumeStream(warehouse: Warehouse, settings: StreamSettin
         lastMessage = performance.now();
         firstBatchMs ||= Date.now();
         inFlight = fetched;
-        const incoming = fetched.map((m) => toIncoming(m, settings));
+        const incoming = fetched.map((d) => d.incoming);
         const writeStarted = performance.now();
         const result = await retrying('micro-batch', () => writeMicroBatch(warehouse, incoming, {
           stream: settings.stream,
@@ -186,16 +206,18 @@ export async function consumeStream(warehouse: Warehouse, settings: StreamSettin
           deadLetter: (letters) => publishDeadLetters(js, settings, letters),
         }));
         const committedAt = Date.now();
-        for (const m of fetched) m.ack();
+        for (const d of fetched) d.msg.ack();
         inFlight = [];
-        // Acks are buffered while disconnected; one lost is a redelivery the writer recognises.
-        await nc.flush().catch(() => undefined);
+        // Acks are buffered while disconnected; one lost is a redelivery the writer recognises. The
+        // next micro-batch does not wait for the server to confirm them (a round trip behind
+        // thousands of acks): nothing it writes depends on them.
+        void nc.flush().catch(() => undefined);
         for (const m of incoming) {
           latency.add(committedAt - m.publishedAtMs);
           firstPublishedMs = Math.min(firstPublishedMs, m.publishedAtMs);
         }
         lastCommittedMs = committedAt;
-        lag = fetched.at(-1)?.info.pending ?? 0;
+        lag = fetched.at(-1)?.msg.info.pending ?? 0;
         totals.messages += result.messages;
         totals.loaded += result.loaded;
         totals.deadLettered += result.deadLettered;
@@ -216,7 +238,7 @@ export async function consumeStream(warehouse: Warehouse, settings: StreamSettin
       const open = subscription as ConsumerMessages | null;
       if (open) await open.close().catch(() => undefined);
       // Delivered but not written: hand them back now rather than after ack_wait.
-      for (const m of buffer.drain()) m.nak();
+      for (const d of buffer.drain()) d.msg.nak();
     }
     await process();
   } finally {

@@ -53,7 +53,7 @@ export function register(program: Command): void {
   streamOptions(stream.command('consume'))
     .description('consume transaction events into bronze (one transaction per micro-batch, acknowledged after commit), then quality and silver')
     .option('--durable <name>', 'durable consumer name (env STRATA_STREAM_DURABLE, default strata-bronze)')
-    .option('--batch-size <n>', 'most messages per micro-batch (env STRATA_STREAM_BATCH_SIZE, default 5000)')
+    .option('--batch-size <n>', 'most messages per micro-batch (env STRATA_STREAM_BATCH_SIZE, default 20000)')
     .option('--max-deliveries <n>', 'dead-letter a message delivered more often than this (default 5)')
     .option('--ack-wait-ms <ms>', 'redeliver a message not acknowledged within this time (default 30000)')
     .option('--allowed-lateness-ms <ms>', 'event-time windows accept events this far behind the watermark (default 300000)')
