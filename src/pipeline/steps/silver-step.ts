@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WarehouseSession } from '../../engine/index.js';
+import { DROP_STAGE } from '../../quality/index.js';
 import { StrataError, modelsDir } from '../../shared/index.js';
 
 export interface BatchAccount {
@@ -27,8 +28,9 @@ export async function buildSilver(tx: WarehouseSession): Promise<readonly BatchA
   const sql = readFileSync(path.join(modelsDir(), 'silver', 'transactions.sql'), 'utf8');
   await tx.execute(
     `INSERT INTO silver.transactions
-     SELECT ${SILVER_COLUMNS} FROM (${sql}) AS c
-     WHERE NOT EXISTS (SELECT 1 FROM silver.transactions s WHERE s.transaction_key = c.transaction_key)
+     SELECT ${SILVER_COLUMNS.replace(/(^|, )/g, '$1c.')} FROM (${sql}) AS c
+     LEFT JOIN silver.transactions AS s ON s.transaction_key = c.transaction_key
+     WHERE s.transaction_key IS NULL
      ORDER BY c.invoice_date`,
   );
   // Rows that passed quality but did not reach silver are exact duplicates: record which row was
@@ -86,6 +88,6 @@ export async function buildSilver(tx: WarehouseSession): Promise<readonly BatchA
       scores: accounts.map((a) => String(a.quality_score)),
     },
   );
-  await tx.execute('DROP TABLE IF EXISTS _typed; DROP TABLE IF EXISTS _violations; DROP TABLE IF EXISTS _rules; DROP TABLE IF EXISTS _error_lines;');
+  await tx.execute(DROP_STAGE);
   return accounts;
 }
