@@ -21,7 +21,7 @@ export interface QualitySummary {
 
 /** Drops the session tables the quality step leaves for the silver step. */
 export const DROP_STAGE =
-  'DROP VIEW IF EXISTS _typed; DROP TABLE IF EXISTS _typed_rows; DROP TABLE IF EXISTS _violations; DROP TABLE IF EXISTS _rules; DROP TABLE IF EXISTS _error_lines;';
+  'DROP VIEW IF EXISTS _typed; DROP TABLE IF EXISTS _typed_rows; DROP TABLE IF EXISTS _violations; DROP TABLE IF EXISTS _rules; DROP TABLE IF EXISTS _error_lines; DROP TABLE IF EXISTS _held_keys; DROP TABLE IF EXISTS _repeated_hashes;';
 
 const typedStageSql = (): string => readFileSync(path.join(modelsDir(), 'silver', 'typed_transactions.sql'), 'utf8');
 
