@@ -126,14 +126,6 @@ export async function loadPass(tx: WarehouseSession, sources: readonly LoadSourc
 
 async function readIntoStage(tx: WarehouseSession, sources: readonly LoadSource[], shape: GroupShape, columnNames: readonly string[], serial: boolean): Promise<void> {
   await tx.execute('DROP TABLE IF EXISTS _stage; DROP TABLE IF EXISTS _rej_errors; DROP TABLE IF EXISTS _rej_scans; DROP TABLE IF EXISTS _gaps;');
-  await registerFiles(tx, sources);
-  await tx.execute(`CREATE TEMP TABLE _stage AS SELECT *, file_index::INTEGER AS _file_index FROM ${csvReader(shape, columnNames, serial)}`, {
-    read_paths: sources.map((s) => s.readPath),
-  });
-}
-
-/** Adds the sources to the group's `_files` (read path -> batch, file, source, line offset), once each. */
-export async function registerFiles(tx: WarehouseSession, sources: readonly LoadSource[]): Promise<void> {
   await tx.execute(
     `INSERT INTO _files
      SELECT * FROM (SELECT unnest($read_paths) AS read_path, unnest($batch_ids), unnest($displays), unnest($sources), unnest($offsets)::BIGINT)
@@ -146,6 +138,9 @@ export async function registerFiles(tx: WarehouseSession, sources: readonly Load
       offsets: sources.map((s) => String(s.lineOffset)),
     },
   );
+  await tx.execute(`CREATE TEMP TABLE _stage AS SELECT *, file_index::INTEGER AS _file_index FROM ${csvReader(shape, columnNames, serial)}`, {
+    read_paths: sources.map((s) => s.readPath),
+  });
 }
 
 /**

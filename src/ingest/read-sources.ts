@@ -1,6 +1,5 @@
 /**
- * Reads sources into bronze (the clean ones straight, direct-pass.ts; the others through the
- * stage, csv-pass.ts), then re-reads on their own the lines a broken quote swallowed into
+ * Reads sources into bronze, then re-reads on their own the lines a broken quote swallowed into
  * one rejected record (the opening line stays rejected), until nothing is left to re-read. A
  * stray quote therefore costs one quarantined line, not the rest of the file.
  */
@@ -8,7 +7,6 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { WarehouseSession } from '../engine/index.js';
 import { loadPass, type GroupShape, type LoadSource, type Swallowed } from './csv-pass.js';
-import { loadDirect, scannedClean } from './direct-pass.js';
 import { scanTextFile } from './file-scan.js';
 import { extractLineRanges } from './line-segments.js';
 
@@ -33,11 +31,8 @@ export async function readSources(tx: WarehouseSession, sources: readonly LoadSo
   const written: string[] = [];
   const blankLines = new Map<string, number>();
   const spanning = (s: LoadSource): boolean => s.scan.multiLineRecords.length > 0;
-  // Clean sources go straight into bronze; the stage takes the rest and any that surprised.
-  const restaged = await loadDirect(tx, sources.filter(scannedClean), shape);
-  const staged = (s: LoadSource): boolean => !scannedClean(s) || restaged.includes(s);
   const queue: Pending[] = [
-    { sources: sources.filter((s) => staged(s) && !spanning(s)), depth: 0, modes: ['parallel', 'serial'] },
+    { sources: sources.filter((s) => !spanning(s)), depth: 0, modes: ['parallel', 'serial'] },
     { sources: sources.filter(spanning), depth: 0, modes: ['serial', 'parallel'] },
   ];
   try {
