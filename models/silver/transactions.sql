@@ -1,9 +1,12 @@
 -- Rows of the typed stage that broke no `error` rule, with the flags analysts filter on, one per
 -- transaction_key. The silver step also drops keys silver already holds (duplicates across batches).
+-- (A join, not NOT EXISTS: the engine turned that into an anti join that hashed every stage row
+-- to probe the few error lines.)
 WITH accepted AS (
     SELECT t.*
     FROM _typed AS t
-    WHERE NOT EXISTS (SELECT 1 FROM _error_lines AS e WHERE e.batch_id = t.batch_id AND e.line = t.line)
+    LEFT JOIN _error_lines AS e ON e.batch_id = t.batch_id AND e.line = t.line
+    WHERE e.line IS NULL
 ),
 
 -- Classify each distinct stock code once, not each row against every pattern. (Codes of the
@@ -51,13 +54,18 @@ flagged AS (
 ),
 
 -- The first occurrence of each transaction wins; later ones are exact duplicates. Only keys seen
--- more than once need a winner, so this is one grouping, not a sort of every row by key. It reads
--- the three columns it needs from the stage, so no CTE is read twice (and copied). A place is
--- (batch_order, line) packed into one BIGINT (lines stay below 2^32), which orders as the pair does
--- and which both engines compare (no struct values on PostgreSQL).
+-- more than once need a winner, so this is a grouping, not a sort of every row by key, and it is
+-- done in two steps so that no step groups every row by its 32-character key: a 64-bit hash of
+-- the key over every row first (`_repeated_hashes`, built by the silver step, which also finds
+-- the duplicates with it), then the key itself only for the few rows whose hash repeats
+-- (every repeated key has a repeated hash, so this is exact; a collision costs a few more rows
+-- in the second step, nothing else). A place is (batch_order, line) packed into one BIGINT (lines
+-- stay below 2^32), which orders as the pair does and which both engines compare (no struct
+-- values on PostgreSQL).
 repeated AS (
     SELECT t.transaction_key, min(t.batch_order * 4294967296 + t.line) AS first_place
     FROM _typed AS t
+    JOIN _repeated_hashes AS h ON h.key_hash = hash(t.transaction_key)
     WHERE NOT EXISTS (SELECT 1 FROM _error_lines AS e WHERE e.batch_id = t.batch_id AND e.line = t.line)
     GROUP BY t.transaction_key
     HAVING count(*) > 1
@@ -68,7 +76,7 @@ SELECT
     f.customer_id, f.country, f.country_code, f.is_cancellation, f.is_return, f.is_non_product, f.is_guest, f.dq_warnings,
     f.transaction_key, f.batch_id, f.source_file, f.source_line
 FROM flagged AS f
-WHERE NOT EXISTS (
-    SELECT 1 FROM repeated AS r
-    WHERE r.transaction_key = f.transaction_key AND r.first_place <> f.batch_order * 4294967296 + f.source_line
-)
+-- A plain join (repeated holds one row per key): a correlated NOT EXISTS here became a delim join
+-- that kept a copy of every flagged row.
+LEFT JOIN repeated AS r ON r.transaction_key = f.transaction_key
+WHERE r.first_place IS NULL OR r.first_place = f.batch_order * 4294967296 + f.source_line

@@ -11,7 +11,7 @@
  *   3. installs the DuckDB functions the SQL calls under the same names, with DuckDB's semantics
  *      (`POSTGRES_COMPAT_SQL`, schema strata_compat on the search path): year(), monthname(),
  *      date_diff(), strftime(), try_strptime(), median(), any_value(), len(), contains(), list_contains(),
- *      regexp_full_match(), json_extract(), json_type(), range(), round(double, n) that rounds half
+ *      regexp_full_match(), hash(), json_extract(), json_type(), range(), round(double, n) that rounds half
  *      away from zero as DuckDB does, duckdb_tables()/duckdb_views()/duckdb_columns();
  *   4. replaces the DuckDB macros of models/ddl by PostgreSQL functions (`migrationSql`);
  *   5. names the COPY statement of a bulk load (`postgresCopySql`).
@@ -461,6 +461,11 @@ CREATE OR REPLACE FUNCTION strata_compat.round(x double precision, n integer) RE
 -- sha256(text) as DuckDB returns it: the lower-case hex digest of the UTF-8 bytes.
 CREATE OR REPLACE FUNCTION strata_compat.sha256(v text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT encode(pg_catalog.sha256(convert_to(v, 'UTF8')), 'hex') $$;
+
+-- hash(text) as a 64-bit value for grouping (DuckDB's hash() is its own function; the values differ
+-- between the engines, and the SQL only ever compares them with each other).
+CREATE OR REPLACE FUNCTION strata_compat.hash(v text) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT hashtextextended(v, 0) $$;
 
 -- Epochs and durations as the API and the alert store use them (DuckDB: epoch() DOUBLE seconds,
 -- epoch_ms() BIGINT milliseconds and its inverse, to_milliseconds() an INTERVAL).

@@ -19,6 +19,10 @@ export interface QualitySummary {
   readonly ruleFailures: Readonly<Record<string, number>>;
 }
 
+/** Drops the session tables the quality step leaves for the silver step. */
+export const DROP_STAGE =
+  'DROP VIEW IF EXISTS _typed; DROP TABLE IF EXISTS _typed_rows; DROP TABLE IF EXISTS _violations; DROP TABLE IF EXISTS _rules; DROP TABLE IF EXISTS _error_lines; DROP TABLE IF EXISTS _held_keys; DROP TABLE IF EXISTS _repeated_hashes;';
+
 const typedStageSql = (): string => readFileSync(path.join(modelsDir(), 'silver', 'typed_transactions.sql'), 'utf8');
 
 export async function loadReferenceData(tx: WarehouseSession): Promise<void> {
@@ -37,8 +41,13 @@ export async function evaluateQuality(tx: WarehouseSession, runId: string, rules
   const compiled = rules.map(compileRule);
   const twice = compiled.find((c, i) => compiled.findIndex((o) => o.rule.id === c.rule.id) !== i);
   if (twice) throw new StrataError('STRATA_ERR_RULE', `rule id ${twice.rule.id} is used by more than one rule`);
-  await tx.execute('DROP TABLE IF EXISTS _typed; DROP TABLE IF EXISTS _violations; DROP TABLE IF EXISTS _rules; DROP TABLE IF EXISTS _error_lines;');
-  await tx.execute(`CREATE TEMP TABLE _typed AS ${typedStageSql()}`);
+  await tx.execute(DROP_STAGE);
+  // The text columns are stored once and named twice (raw and typed), as rules address them.
+  await tx.execute(
+    `CREATE TEMP TABLE _typed_rows AS ${typedStageSql()};
+     CREATE TEMP VIEW _typed AS
+     SELECT *, invoice_no_raw AS invoice_no, stock_code_raw AS stock_code, description_raw AS description FROM _typed_rows`,
+  );
   await tx.execute(
     `CREATE TEMP TABLE _rules AS
      SELECT unnest($ids) AS rule_id, unnest($kinds) AS rule_kind, unnest($severities) AS severity,
