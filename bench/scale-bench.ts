@@ -8,6 +8,8 @@
  * default the local server, a key prefix of its own) on each engine with that many real
  * `strata worker` processes (the built CLI), each count on a fresh warehouse. Its wall time runs
  * from the run's start to its end; the workers are started and ready before.
+ * `--engines postgres` (or duckdb) runs one engine only; `--no-in-process` leaves out the
+ * in-process runs (to measure workers alone on a large data set).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +32,9 @@ const rows = process.argv.includes('--rows') && rowsArg ? Number(rowsArg) : 1_00
 const adminUrl = process.env['STRATA_BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const redisUrl = process.env['STRATA_BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const workersArg = process.argv.includes('--workers') ? process.argv[process.argv.indexOf('--workers') + 1] ?? '' : '';
+const enginesArg = process.argv.includes('--engines') ? process.argv[process.argv.indexOf('--engines') + 1] ?? '' : 'duckdb,postgres';
+const engines = (['duckdb', 'postgres'] as const).filter((e) => enginesArg.split(',').includes(e));
+const inProcess = !process.argv.includes('--no-in-process');
 const workerCounts = workersArg ? workersArg.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0) : [];
 
 async function generated(n: number): Promise<string> {
@@ -94,7 +99,7 @@ async function dropKeys(prefix: string): Promise<void> {
 }
 
 try {
-  for (const engine of ['duckdb', 'postgres'] as const) {
+  for (const engine of inProcess ? engines : []) {
     const work = path.join(outDir, `scale-${engine}`);
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
@@ -108,7 +113,7 @@ try {
     if (result.error) throw result.error;
     results.push({ engine, mode: 'in-process', seconds, rowsIn: result.totals.rows_in, revenue: result.warehouseTotals.gold_revenue_gbp, lines: result.warehouseTotals.gold_lines });
   }
-  for (const engine of workerCounts.length ? (['duckdb', 'postgres'] as const) : []) {
+  for (const engine of workerCounts.length ? engines : []) {
     for (const count of workerCounts) {
       const work = path.join(outDir, `scale-${engine}-workers-${count}`);
       rmSync(work, { recursive: true, force: true });
@@ -135,11 +140,13 @@ try {
   for (const name of databases) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
-const duck = results.find((r) => r.engine === 'duckdb' && r.mode === 'in-process')!;
-const post = results.find((r) => r.engine === 'postgres' && r.mode === 'in-process')!;
+const duck = results.find((r) => r.engine === 'duckdb' && r.mode === 'in-process');
+const post = results.find((r) => r.engine === 'postgres' && r.mode === 'in-process');
+const reference = duck ?? results[0]!;
 console.log(`\nbench:scale — ${rows.toLocaleString('en-GB')} generated rows, whole pipeline (ingest, quality, silver, gold), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log('engine     execution     wall s    rows/s     gold lines   gold revenue GBP');
 for (const r of results) {
   console.log(`${r.engine.padEnd(10)} ${r.mode.padEnd(12)} ${r.seconds.toFixed(1).padStart(7)} ${Math.round(r.rowsIn / r.seconds).toLocaleString('en-GB').padStart(9)}   ${String(r.lines).padStart(10)}   ${r.revenue}`);
 }
-console.log(`PostgreSQL / DuckDB wall time (in-process): ${(post.seconds / duck.seconds).toFixed(2)}x; gold identical in every run: ${results.every((r) => r.revenue === duck.revenue && r.lines === duck.lines)}`);
+if (duck && post) console.log(`PostgreSQL / DuckDB wall time (in-process): ${(post.seconds / duck.seconds).toFixed(2)}x`);
+console.log(`gold identical in every run: ${results.every((r) => r.revenue === reference.revenue && r.lines === reference.lines)}`);
