@@ -10,7 +10,7 @@ import { POSTGRES_COMPAT_FUNCTIONS } from '../engine/index.js';
 const COMMON = [
   // aggregates (DuckDB names count(*) count_star)
   'count', 'count_star', 'sum', 'avg', 'min', 'max', 'any_value', 'bool_and', 'bool_or', 'string_agg', 'stddev', 'stddev_samp', 'stddev_pop',
-  'variance', 'var_samp', 'var_pop', 'median', 'mode', 'percentile_cont', 'percentile_disc', 'quantile_cont', 'quantile_disc', 'corr', 'covar_pop', 'covar_samp',
+  'arg_max', 'variance', 'var_samp', 'var_pop', 'median', 'mode', 'percentile_cont', 'percentile_disc', 'quantile_cont', 'quantile_disc', 'corr', 'covar_pop', 'covar_samp',
   // window
   'row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value', 'last_value', 'nth_value',
   // numbers

@@ -169,7 +169,7 @@ const REFUSED: readonly [RegExp, string][] = [
   [/\*\s*EXCLUDE\s*\(/i, 'SELECT * EXCLUDE (name the columns)'],
   [/\bGROUP\s+BY\s+ALL\b/i, 'GROUP BY ALL (name the columns)'],
   [/\bCREATE\s+(OR\s+REPLACE\s+)?MACRO\b/i, 'CREATE MACRO (see migrationSql)'],
-  [/\barg_(min|max)\s*\(/i, 'arg_min/arg_max (use row_number() over an ordered window)'],
+  [/\barg_min\s*\(/i, 'arg_min (use row_number() over an ordered window)'],
   [/\b(read_csv|read_csv_auto|read_parquet|read_json)\s*\(/i, 'DuckDB file readers (load with copyFromCsv)'],
 ];
 
@@ -300,7 +300,7 @@ CREATE OR REPLACE FUNCTION reference.rfm_segment(r_score integer, f_score intege
 `;
 
 /** Bumped whenever POSTGRES_COMPAT_SQL changes, so an older install is replaced. */
-export const POSTGRES_COMPAT_VERSION = 10;
+export const POSTGRES_COMPAT_VERSION = 11;
 
 /** DuckDB functions the shared SQL calls, with DuckDB's semantics, in schema strata_compat. */
 export const POSTGRES_COMPAT_SQL = String.raw`
@@ -554,6 +554,28 @@ CREATE OR REPLACE FUNCTION strata_compat.first_value_of(a anyelement, b anyeleme
 CREATE OR REPLACE AGGREGATE strata_compat.any_value(anyelement) (SFUNC = strata_compat.first_value_of, STYPE = anyelement);
 -- first(x ORDER BY ...): the first non-NULL value in the aggregate's order (the API asks it of columns without NULLs).
 CREATE OR REPLACE AGGREGATE strata_compat.first(anyelement) (SFUNC = strata_compat.first_value_of, STYPE = anyelement);
+-- arg_max(value, key) as DuckDB computes it: the value at the greatest key, rows with a NULL value or
+-- key ignored; one overload per value type the shared SQL asks for (keys are event ids, bigint).
+DO $$ BEGIN CREATE TYPE strata_compat.arg_max_text AS (v text, k bigint); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE OR REPLACE FUNCTION strata_compat.arg_max_text_step(s strata_compat.arg_max_text, v text, k bigint) RETURNS strata_compat.arg_max_text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN v IS NULL OR k IS NULL THEN s WHEN s IS NULL OR k > (s).k THEN ROW(v, k)::strata_compat.arg_max_text ELSE s END $$;
+CREATE OR REPLACE FUNCTION strata_compat.arg_max_text_final(s strata_compat.arg_max_text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (s).v $$;
+CREATE OR REPLACE AGGREGATE strata_compat.arg_max(text, bigint) (SFUNC = strata_compat.arg_max_text_step, STYPE = strata_compat.arg_max_text, FINALFUNC = strata_compat.arg_max_text_final);
+DO $$ BEGIN CREATE TYPE strata_compat.arg_max_bigint AS (v bigint, k bigint); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE OR REPLACE FUNCTION strata_compat.arg_max_bigint_step(s strata_compat.arg_max_bigint, v bigint, k bigint) RETURNS strata_compat.arg_max_bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN v IS NULL OR k IS NULL THEN s WHEN s IS NULL OR k > (s).k THEN ROW(v, k)::strata_compat.arg_max_bigint ELSE s END $$;
+CREATE OR REPLACE FUNCTION strata_compat.arg_max_bigint_final(s strata_compat.arg_max_bigint) RETURNS bigint LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (s).v $$;
+CREATE OR REPLACE AGGREGATE strata_compat.arg_max(bigint, bigint) (SFUNC = strata_compat.arg_max_bigint_step, STYPE = strata_compat.arg_max_bigint, FINALFUNC = strata_compat.arg_max_bigint_final);
+DO $$ BEGIN CREATE TYPE strata_compat.arg_max_integer AS (v integer, k bigint); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE OR REPLACE FUNCTION strata_compat.arg_max_integer_step(s strata_compat.arg_max_integer, v integer, k bigint) RETURNS strata_compat.arg_max_integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN v IS NULL OR k IS NULL THEN s WHEN s IS NULL OR k > (s).k THEN ROW(v, k)::strata_compat.arg_max_integer ELSE s END $$;
+CREATE OR REPLACE FUNCTION strata_compat.arg_max_integer_final(s strata_compat.arg_max_integer) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (s).v $$;
+CREATE OR REPLACE AGGREGATE strata_compat.arg_max(integer, bigint) (SFUNC = strata_compat.arg_max_integer_step, STYPE = strata_compat.arg_max_integer, FINALFUNC = strata_compat.arg_max_integer_final);
+DO $$ BEGIN CREATE TYPE strata_compat.arg_max_double AS (v double precision, k bigint); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE OR REPLACE FUNCTION strata_compat.arg_max_double_step(s strata_compat.arg_max_double, v double precision, k bigint) RETURNS strata_compat.arg_max_double LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN v IS NULL OR k IS NULL THEN s WHEN s IS NULL OR k > (s).k THEN ROW(v, k)::strata_compat.arg_max_double ELSE s END $$;
+CREATE OR REPLACE FUNCTION strata_compat.arg_max_double_final(s strata_compat.arg_max_double) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (s).v $$;
+CREATE OR REPLACE AGGREGATE strata_compat.arg_max(double precision, bigint) (SFUNC = strata_compat.arg_max_double_step, STYPE = strata_compat.arg_max_double, FINALFUNC = strata_compat.arg_max_double_final);
 CREATE OR REPLACE FUNCTION strata_compat.median_numeric(v numeric[]) RETURNS numeric LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE WHEN n = 0 THEN NULL
               WHEN n % 2 = 1 THEN s[(n + 1) / 2]

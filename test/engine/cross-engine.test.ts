@@ -12,7 +12,8 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Row, Warehouse } from '../../src/engine/index.js';
-import type { PipelineResult } from '../../src/pipeline/index.js';
+import { listRunHistory, showRun, type PipelineResult } from '../../src/pipeline/index.js';
+import { readWarehouseState } from '../../src/pipeline/docs/index.js';
 import { runOnBothEngines } from '../helpers/both-engines.js';
 import { HEADER } from '../pipeline/run-in-process.js';
 import { realDataDir, tempDir } from '../helpers/cli.js';
@@ -144,6 +145,29 @@ describe.skipIf(pgSkip !== null)(`cross-engine: ${realFiles.length} real days + 
       expect(pg).toEqual(duck);
     });
   }
+
+  it('the run history (`strata runs`, `runs show`) and the docs page\'s asset states read the same from both event logs', async () => {
+    const read = async (warehouse: Warehouse) => {
+      const [latest] = await listRunHistory(warehouse, 5);
+      const detail = await showRun(warehouse, latest!.run_id);
+      const state = await readWarehouseState(warehouse);
+      return {
+        run: { command: latest!.command, status: latest!.status, error: latest!.error, finished: latest!.finished_at !== null, timed: (latest!.duration_ms ?? -1) >= 0 },
+        steps: detail.steps.map(({ duration_ms: _ms, ...step }) => step).sort((a, b) => a.step_id.localeCompare(b.step_id)),
+        checks: [...detail.checks].sort((a, b) => `${a.asset}|${a.check}`.localeCompare(`${b.asset}|${b.check}`)),
+        assets: [...state.assets].map(([asset, s]) => [asset, s.outcome?.status ?? null, s.materialized?.rows ?? null] as const).sort((a, b) => a[0].localeCompare(b[0])),
+        assetChecks: [...state.checks].map(([key, c]) => [key, c.passed, c.failures] as const).sort((a, b) => a[0].localeCompare(b[0])),
+        columns: [...state.columns].map(([relation, cols]) => [relation, cols.map((c) => c.name)] as const).sort((a, b) => a[0].localeCompare(b[0])),
+      };
+    };
+    const [duck, pg] = [await read(runs.duckdb!.warehouse), await read(runs.postgres!.warehouse)];
+    expect(duck.run).toMatchObject({ status: 'succeeded', finished: true, timed: true });
+    expect(duck.steps.length).toBeGreaterThan(10);
+    expect(duck.checks.length).toBeGreaterThan(10);
+    expect(duck.assets.length).toBeGreaterThan(10);
+    expect(duck.columns.length).toBeGreaterThan(10);
+    expect(pg).toEqual(duck);
+  });
 
   it('the figures are the real ones, not two equal empties', () => {
     const revenue = figures.postgres!['revenue']![0] as { revenue: string; invoices: string };

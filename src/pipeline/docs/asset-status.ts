@@ -32,7 +32,7 @@ export async function readWarehouseState(session: WarehouseSession): Promise<War
   );
   const checks = await session.query<{ asset: string; name: string; status: string; failures: number; at: string }>(
     `SELECT asset, detail->>'check' AS name, arg_max(status, event_id) AS status, arg_max((detail->>'failures')::INTEGER, event_id) AS failures, max(occurred_at)::VARCHAR AS at
-     FROM meta.events WHERE kind = 'check_evaluated' GROUP BY ALL`,
+     FROM meta.events WHERE kind = 'check_evaluated' GROUP BY 1, 2`,
   );
   const columns = await session.query<{ relation: string; name: string; type: string }>(
     `SELECT schema_name || '.' || table_name AS relation, column_name AS name, data_type AS type
