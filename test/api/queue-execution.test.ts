@@ -6,11 +6,11 @@
  * by each run and then show its rows, reads made while a run is away still answer, and SIGTERM
  * stops the server cleanly.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../helpers/cli.js';
+import { startServeProcess } from '../helpers/cli.js';
 import { queryWarehouse } from '../helpers/warehouse.js';
 import { startWorkerProcess, stopWorker, workersPrefix, type WorkerProcess } from '../pipeline/queue/worker-harness.js';
 import { REDIS_URL, dropPrefix, requireRedis, waitFor } from './backends/redis-harness.js';
@@ -45,26 +45,10 @@ describe.runIf(redisUp)('strata serve with queue execution (DuckDB)', () => {
     copy = await demoWarehouseCopy();
     worker = startWorkerProcess(copy.dataDir, { ...env, STRATA_WORKER_CONCURRENCY: '1' });
     workerId = (await worker.waitFor((e) => e.kind === 'worker_ready')).worker!;
-    server = spawn(process.execPath, [path.join(projectRoot, 'bin', 'strata.js'), '--data-dir', copy.dataDir, '--json', 'serve', '--port', '0'], {
-      cwd: projectRoot,
-      env: { ...process.env, ...env, STRATA_EXECUTION: 'queue' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    server.stderr!.on('data', (d) => (stderr += d));
-    exited = new Promise((resolve) => server.once('exit', (code) => resolve({ code, stderr })));
-    url = await new Promise<string>((resolve, reject) => {
-      server.stdout!.on('data', (d) => {
-        stdout += d;
-        try {
-          resolve((JSON.parse(stdout) as { url: string }).url);
-        } catch {
-          // not all of the JSON yet
-        }
-      });
-      void exited.then(({ code }) => reject(new Error(`strata serve exited (${code}) before listening: ${stderr.slice(0, 2000)}`)));
-    });
+    const started = startServeProcess(copy.dataDir, { ...env, STRATA_EXECUTION: 'queue' });
+    server = started.child;
+    exited = started.exited;
+    url = await started.url;
     await waitFor(async () => (await fetch(`${url}/ready`)).status === 200, 60_000, `${url}/ready`);
     const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: env.STRATA_ADMIN_PASSWORD }) });
     expect(login.status).toBe(200);

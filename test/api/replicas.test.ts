@@ -4,10 +4,9 @@
  * the other's cache. A DuckDB file has one writer, so each replica serves its own copy of the same
  * built warehouse (a second `serve` on the same file is refused, as checked here too).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../helpers/cli.js';
+import { startServeProcess } from '../helpers/cli.js';
 import { REDIS_URL, dropPrefix, requireRedis, uniquePrefix, waitFor } from './backends/redis-harness.js';
 import { demoWarehouseCopy } from './helpers/demo-warehouse.js';
 
@@ -32,27 +31,7 @@ interface Replica {
 }
 
 function serve(dataDir: string): Replica {
-  const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'strata.js'), '--data-dir', dataDir, '--json', 'serve', '--port', '0'], {
-    cwd: projectRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      stdout += d;
-      try {
-        resolve((JSON.parse(stdout) as { url: string }).url);
-      } catch {
-        // not all of the JSON yet
-      }
-    });
-    void exited.then(({ code }) => reject(new Error(`strata serve exited (${code}) before listening: ${stderr.slice(0, 1000)}`)));
-  });
-  return { child, url, exited };
+  return startServeProcess(dataDir, env);
 }
 
 async function stop(replica: Replica | undefined): Promise<void> {

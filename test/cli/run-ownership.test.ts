@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot, runCli, tempDir } from '../helpers/cli.js';
+import { projectRoot, runCli, startServeProcess, tempDir } from '../helpers/cli.js';
 import { createTestDatabase, postgresUnavailable, type TestDatabase } from '../helpers/postgres.js';
 import { queryPostgres } from '../helpers/warehouse.js';
 import { shopRows, startFlakyShop, type FlakyShop } from '../pipeline/external/flaky-shop.js';
@@ -65,28 +65,9 @@ describe.runIf(pgUp)('run ownership on a shared PostgreSQL warehouse', () => {
   });
   /** `strata serve` on an ephemeral port. */
   const serve = (dataDir: string, extra: Record<string, string>): { child: ChildProcess; url: Promise<string>; exited: Promise<{ code: number | null }> } => {
-    const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'strata.js'), '--data-dir', dataDir, '--json', 'serve', '--port', '0'], {
-      cwd: projectRoot,
-      env: { ...process.env, ...API_ENV, STRATA_LOG_LEVEL: 'warn', ...extra },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    const exited = new Promise<{ code: number | null }>((resolve) => child.once('exit', (code) => resolve({ code })));
-    const url = new Promise<string>((resolve, reject) => {
-      child.stdout!.on('data', (d) => {
-        stdout += d;
-        try {
-          resolve((JSON.parse(stdout) as { url: string }).url);
-        } catch {
-          // not all of the JSON yet
-        }
-      });
-      void exited.then(({ code }) => reject(new Error(`strata serve exited (${code}) before listening: ${stderr.slice(0, 1000)}`)));
-    });
-    return { child, url, exited };
+    const started = startServeProcess(dataDir, { ...API_ENV, STRATA_LOG_LEVEL: 'warn', ...extra });
+    children.push(started.child);
+    return started;
   };
   const runs = (): Promise<RunRow[]> =>
     queryPostgres<RunRow>(

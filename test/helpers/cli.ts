@@ -1,5 +1,5 @@
 /** Runs the built `strata` CLI as a user would: a real child process, its own data folder. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,4 +47,38 @@ export function runCli(args: readonly string[], options: { dataDir: string; env?
       resolve({ code, signal, stdout, stderr, json });
     });
   });
+}
+
+export interface ServeProcess {
+  readonly child: ChildProcess;
+  /** The URL `strata serve --json` prints once it listens; rejects if the process exits first. */
+  readonly url: Promise<string>;
+  readonly exited: Promise<{ code: number | null; stderr: string }>;
+}
+
+/** A real `strata serve` process on an ephemeral port, with `env` over the test's own environment. */
+export function startServeProcess(dataDir: string, env: Record<string, string>): ServeProcess {
+  const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'strata.js'), '--data-dir', dataDir, '--json', 'serve', '--port', '0'], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      stdout += d;
+      try {
+        resolve((JSON.parse(stdout) as { url: string }).url);
+      } catch {
+        // not all of the JSON yet
+      }
+    });
+    void exited.then(({ code }) => reject(new Error(`strata serve exited (${code}) before listening: ${stderr.slice(0, 2000)}`)));
+  });
+  // A test that never awaits the URL (the process is expected to fail) must not see an unhandled rejection.
+  url.catch(() => undefined);
+  return { child, url, exited };
 }
