@@ -6,12 +6,12 @@
  * batch layer runs over the same day (its daily file arrives) and the answers come from gold
  * alone: the speed layer still holds the day's events, and they are not counted twice.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { projectRoot, realDataDir, runCli, tempDir } from '../helpers/cli.js';
+import { realDataDir, runCli, startServeProcess, tempDir } from '../helpers/cli.js';
 import { deleteStreams, requireNats, uniqueStream } from './nats-harness.js';
 
 const available = await requireNats();
@@ -47,26 +47,8 @@ interface Server {
 }
 
 async function serve(): Promise<Server> {
-  const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'strata.js'), '--data-dir', dataDir, '--json', 'serve', '--port', '0'], {
-    cwd: projectRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      stdout += d;
-      try {
-        resolve((JSON.parse(stdout) as { url: string }).url);
-      } catch {
-        // not all of the JSON yet
-      }
-    });
-    void exited.then((code) => reject(new Error(`strata serve exited (${code}) before listening: ${stderr.slice(0, 1000)}`)));
-  });
+  const { child, url: listening, exited } = startServeProcess(dataDir, env);
+  const url = await listening;
   for (let i = 0; i < 600; i++) {
     if ((await fetch(`${url}/ready`).catch(() => null))?.status === 200) break;
     await new Promise((r) => setTimeout(r, 100));
